@@ -1,0 +1,26 @@
+// swift-tools-version:6.0
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "AnyIO",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
+    products: [
+        .library(name: "AnyIO", targets: ["AnyIO"]),
+        .executable(name: "anyio-demo", targets: ["anyio-demo"]),
+    ],
+    targets: [
+        // The core: standard library, Synchronization and the platform C library only.
+        .target(name: "AnyIO", swiftSettings: strictSettings),
+        .executableTarget(name: "anyio-demo", dependencies: ["AnyIO"], swiftSettings: strictSettings),
+        .testTarget(name: "AnyIOTests", dependencies: ["AnyIO"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,315 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// A region of code that can be cancelled as a unit, with an optional deadline and shield.
+///
+/// Cancellation is *level-triggered*: once the scope is cancelled, every checkpoint inside it
+/// throws `CancellationError` until the body has left the scope; catching the error does not
+/// clear the state. A scope catches the `CancellationError` that leaves its body when the scope
+/// itself was cancelled and no cancelled enclosing scope is visible to it; then
+/// ``cancelledCaught`` is `true` and the `with…` function that ran it returns `nil`.
+///
+/// A scope's body runs in a Swift task of its own, on the caller's actor. Cancelling the scope
+/// cancels that task natively, so Swift-native awaits inside it (`Task.sleep`, `AsyncStream`
+/// iteration, NIO channels, anything using `withTaskCancellationHandler`) are interrupted too.
+/// A natively cancelled Swift task cancels the scopes inside it, except shielded ones.
+///
+/// Create a scope yourself when you need to hand it out before entering it, then run a body in
+/// it with ``withCancelScope(_:isolation:_:)``; otherwise use ``withCancelScope(deadline:shield:isolation:_:)``,
+/// ``moveOnAfter(_:shield:isolation:_:)`` or ``failAfter(_:shield:isolation:_:)``.
+///
+/// ```swift
+/// let scope = CancelScope(deadline: currentTime() + .seconds(5))
+/// try await withCancelScope(scope) { scope in
+///     try await sleep(for: .seconds(10))   // interrupted after 5 s
+/// }
+/// print(scope.cancelledCaught)             // true
+/// ```
+///
+/// A scope can be entered once. All members may be used from any task or thread.
+///
+/// - SeeAlso: AnyIO `CancelScope`.
+public final class CancelScope: Sendable {
+    /// Where the scope is in its life.
+    enum Phase {
+        /// Created, not entered yet: `cancel()` and the deadline are recorded for entry.
+        case idle
+        /// The body is running (or the nursery is waiting for its children).
+        case entered
+        /// Left. Cancelling now only records `cancelCalled`.
+        case exited
+    }
+
+    struct State {
+        /// See `Phase`. Changes idle → entered → exited, once each.
+        var phase: Phase = .idle
+        /// The deadline; the timer entry is re-armed when it changes while entered.
+        var deadline: ContinuousClock.Instant?
+        /// Whether cancellation from outside (enclosing scopes, native task cancellation) is ignored.
+        var shield: Bool
+        /// Set by `cancel()` or by the deadline firing; never cleared.
+        var cancelCalled = false
+        /// The first reason given; "deadline" when the deadline fired first.
+        var reason: String?
+        /// Whether the scope caught the cancellation that ended its body. Set at exit.
+        var cancelledCaught = false
+        /// Set when the task that entered the scope was natively cancelled (which is how a
+        /// cancelled enclosing scope, or `Task.cancel()`, reaches us). Never cleared.
+        var outerCancelled = false
+        /// Whether the scope is effectively cancelled (mirrors `flag`). Invariant:
+        /// `effective == (phase == .entered-or-exited-after-entry && (cancelCalled || outerCancelled && !shield))`
+        /// as of the last transition while entered.
+        var effective = false
+        /// The task running the body, attached right after it first suspends; nil before and after.
+        var bodyTask: Task<Void, Never>?
+        /// The armed deadline, while entered and the deadline is in the future.
+        var timerEntry: TimerEntry?
+        /// The nursery whose children share this scope, if this is a nursery's scope.
+        /// Cleared at exit, which breaks the storage ↔ scope reference cycle.
+        var nursery: NurseryStorage?
+        /// The boundary that was current when the scope was entered.
+        var enclosing: (any CancelBoundary)?
+    }
+
+    /// What the caller of a state transition must do after releasing the lock.
+    struct CancelAction {
+        var bodyTask: Task<Void, Never>?
+        var nursery: NurseryStorage?
+        static let none = CancelAction()
+
+        func run() {
+            // Outside the lock: cancelling a task runs its cancellation handlers synchronously.
+            bodyTask?.cancel()
+            nursery?.cancelChildren()
+        }
+    }
+
+    let state: Mutex<State>
+    /// Mirrors `State.effective` for the lock-free check in every checkpoint.
+    let flag = Atomic<Bool>(false)
+
+    /// Creates a cancel scope that is not entered yet.
+    ///
+    /// - Parameters:
+    ///   - deadline: When the scope cancels itself, on `ContinuousClock`; `nil` for none. A
+    ///     deadline that has passed when the scope is entered cancels it on entry.
+    ///   - shield: Whether the scope ignores cancellation from outside: enclosing scopes and native
+    ///     cancellation of the task. Its own ``cancel(reason:)`` and deadline still apply.
+    public init(deadline: ContinuousClock.Instant? = nil, shield: Bool = false) {
+        state = Mutex(State(deadline: deadline, shield: shield))
+    }
+
+    /// Cancels the scope.
+    ///
+    /// Synchronous, idempotent, and callable from any task or thread, also before the scope is
+    /// entered (the first checkpoint inside then throws). Every checkpoint inside the scope, other
+    /// than inside a shielded inner scope, throws `CancellationError` from now on, and the scope's
+    /// task is cancelled natively.
+    ///
+    /// - Parameter reason: Why, for diagnostics. Only the first reason given is kept
+    ///   (``cancelReason``).
+    /// - SeeAlso: AnyIO `CancelScope.cancel(reason)`.
+    public func cancel(reason: String? = nil) {
+        let action = state.withLock { state -> CancelAction in
+            if !state.cancelCalled {
+                // First cancellation: remember why.
+                state.cancelCalled = true
+                state.reason = reason
+            }
+            return Self.updateEffective(&state, flag: flag)
+        }
+        action.run()
+    }
+
+    /// The instant at which the scope cancels itself, or `nil` for none.
+    ///
+    /// Setting it while the scope is entered takes effect at once: a deadline in the past cancels
+    /// the scope now.
+    public var deadline: ContinuousClock.Instant? {
+        get { state.withLock { $0.deadline } }
+        set {
+            let action = state.withLock { state -> CancelAction in
+                state.deadline = newValue
+                guard state.phase == .entered else { return .none }  // armed on entry
+                return Self.rearmDeadline(&state, scope: self, flag: flag)
+            }
+            action.run()
+        }
+    }
+
+    /// Whether the scope ignores cancellation from enclosing scopes and native task cancellation.
+    ///
+    /// Turning the shield off while an enclosing cancellation is pending cancels the scope at once.
+    /// Swift's task cancellation cannot be undone, so turn the shield *on* before the outside
+    /// cancellation arrives (normally: at creation).
+    public var shield: Bool {
+        get { state.withLock { $0.shield } }
+        set {
+            let action = state.withLock { state -> CancelAction in
+                state.shield = newValue
+                return Self.updateEffective(&state, flag: flag)
+            }
+            action.run()
+        }
+    }
+
+    /// Whether ``cancel(reason:)`` was called or the deadline fired.
+    public var cancelCalled: Bool { state.withLock { $0.cancelCalled } }
+
+    /// Whether the scope caught a cancellation: one was delivered inside it and stopped here.
+    ///
+    /// `false` when a cancel or deadline arrived after the body's last checkpoint (the body's
+    /// result is then intact) or while the scope has not exited yet.
+    public var cancelledCaught: Bool { state.withLock { $0.cancelledCaught } }
+
+    /// The first reason given to ``cancel(reason:)``; `"deadline"` if the deadline fired first;
+    /// `nil` after a plain `cancel()` or when not cancelled. A nursery cancelled because a task
+    /// failed gives a reason naming that task.
+    public var cancelReason: String? { state.withLock { $0.reason } }
+
+    // MARK: - State transitions (lock held by the caller)
+
+    /// Recomputes effective cancellation; on the false → true edge returns what to cancel.
+    static func updateEffective(_ state: inout State, flag: borrowing Atomic<Bool>) -> CancelAction {
+        // Only an entered scope has a body to cancel; `enter` re-runs this for idle scopes.
+        guard state.phase == .entered, !state.effective else { return .none }
+        guard state.cancelCalled || (state.outerCancelled && !state.shield) else { return .none }
+        state.effective = true
+        flag.store(true, ordering: .releasing)
+        return CancelAction(bodyTask: state.bodyTask, nursery: state.nursery)
+    }
+
+    /// Disarms the current timer entry and arms one for `state.deadline` (or cancels now).
+    static func rearmDeadline(_ state: inout State, scope: CancelScope, flag: borrowing Atomic<Bool>) -> CancelAction {
+        if let entry = state.timerEntry {
+            DeadlineTimer.shared.disarm(entry)
+            state.timerEntry = nil
+        }
+        guard let deadline = state.deadline, !state.cancelCalled else { return .none }
+        if deadline <= .now {
+            // Already passed: the deadline "fires" now.
+            state.cancelCalled = true
+            if state.reason == nil { state.reason = "deadline" }
+            return updateEffective(&state, flag: flag)
+        }
+        let entry = TimerEntry(deadline: deadline, scope: scope)
+        state.timerEntry = entry
+        DeadlineTimer.shared.arm(entry)
+        return .none
+    }
+
+    // MARK: - Life cycle (used by the `with…` functions)
+
+    /// Enters the scope. Traps if it was entered before.
+    func enter(enclosing: (any CancelBoundary)?) {
+        let action = state.withLock { state -> CancelAction in
+            guard state.phase == .idle else {
+                fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
+            }
+            state.phase = .entered
+            state.enclosing = enclosing
+            // A deadline that already passed cancels on entry (either call may find the edge).
+            let fromDeadline = state.deadline != nil ? Self.rearmDeadline(&state, scope: self, flag: flag) : .none
+            let fromCancel = Self.updateEffective(&state, flag: flag)
+            return CancelAction(bodyTask: nil, nursery: fromDeadline.nursery ?? fromCancel.nursery)
+        }
+        action.run()
+    }
+
+    /// Records the task running the body; cancels it at once if the scope is already cancelled.
+    func attach(_ task: Task<Void, Never>) {
+        let cancelled = state.withLock { state -> Bool in
+            guard state.phase == .entered else { return false }
+            state.bodyTask = task
+            return state.effective
+        }
+        if cancelled { task.cancel() }
+    }
+
+    /// The task that entered the scope was natively cancelled (called from its cancellation handler).
+    func cancelFromOutside() {
+        let action = state.withLock { state -> CancelAction in
+            state.outerCancelled = true
+            return Self.updateEffective(&state, flag: flag)
+        }
+        action.run()
+    }
+
+    /// The timer fired `entry`.
+    func deadlineReached(_ entry: TimerEntry) {
+        let action = state.withLock { state -> CancelAction in
+            // A stale entry (re-armed or exited meanwhile) must not cancel.
+            guard state.timerEntry === entry else { return .none }
+            state.timerEntry = nil
+            guard !state.cancelCalled else { return .none }
+            state.cancelCalled = true
+            if state.reason == nil { state.reason = "deadline" }
+            return Self.updateEffective(&state, flag: flag)
+        }
+        action.run()
+    }
+
+    /// Makes this the scope of a nursery: its cancellation also cancels the nursery's children.
+    func setNursery(_ nursery: NurseryStorage) {
+        state.withLock { $0.nursery = nursery }
+    }
+
+    /// Leaves the scope and decides whether it catches the cancellation that ended its body.
+    ///
+    /// Trio's rule (SPEC C5): the scope catches iff it was cancelled itself and no cancellation
+    /// from outside is visible to it (it is shielded, or nothing outside was cancelled).
+    func exit(bodyThrewCancellation: Bool) -> Bool {
+        state.withLock { state in
+            state.phase = .exited
+            if let entry = state.timerEntry {
+                DeadlineTimer.shared.disarm(entry)
+                state.timerEntry = nil
+            }
+            state.bodyTask = nil
+            state.nursery = nil
+            state.enclosing = nil
+            let outsideVisible = state.outerCancelled && !state.shield
+            let caught = bodyThrewCancellation && state.cancelCalled && !outsideVisible
+            state.cancelledCaught = caught
+            return caught
+        }
+    }
+
+    /// Whether the deadline has passed (for `failAfter`'s TimeoutError).
+    var deadlineHasPassed: Bool {
+        guard let deadline = state.withLock({ $0.deadline }) else { return false }
+        return deadline <= .now
+    }
+}
+
+extension CancelScope: CancelBoundary {
+    var isCancelFlagged: Bool { flag.load(ordering: .acquiring) }
+    var enclosingBoundary: (any CancelBoundary)? { state.withLock { $0.enclosing } }
+    var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) {
+        state.withLock { ($0.deadline, $0.shield) }
+    }
+    var owningTask: ChildTask? { enclosingBoundary?.owningTask }
+}
+
+extension CancelScope: CustomStringConvertible {
+    /// A summary for logs: whether it is cancelled and why, its deadline and shield.
+    public var description: String {
+        let s = state.withLock { $0 }
+        var parts: [String] = []
+        if s.cancelCalled {
+            parts.append(s.reason.map { "cancelled (\($0))" } ?? "cancelled")
+        } else if s.effective {
+            parts.append("cancelled from outside")
+        }
+        if let deadline = s.deadline {
+            let remaining = deadline - .now
+            parts.append("deadline in \(remaining)")
+        }
+        if s.shield { parts.append("shielded") }
+        if s.cancelledCaught { parts.append("caught") }
+        return "CancelScope(\(parts.joined(separator: ", ")))"
+    }
+}

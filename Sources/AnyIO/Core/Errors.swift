@@ -1,0 +1,26 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+/// Thrown by `Nursery.start` when the child returned without calling `TaskStatus.started`.
+///
+/// - SeeAlso: AnyIO's `RuntimeError("Child exited without calling task_status.started()")`.
+public struct StartError: Error, CustomStringConvertible {
+    /// Creates the error.
+    public init() {}
+    /// Explains the error.
+    public var description: String {
+        "StartError: the child task returned without calling started() on its TaskStatus"
+    }
+}
+
+/// Thrown by ``failAfter(_:shield:isolation:_:)`` and ``failAt(_:shield:isolation:_:)`` when the
+/// deadline cancelled the body.
+///
+/// - SeeAlso: AnyIO `TimeoutError` raised by `fail_after`.
+public struct TimeoutError: Error, CustomStringConvertible {
+    /// Creates the error.
+    public init() {}
+    /// Explains the error.
+    public var description: String { "TimeoutError: the deadline passed before the operation finished" }
+}

@@ -1,0 +1,45 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+/// Low-level checkpoints, for code that builds its own primitives.
+///
+/// A *checkpoint* is where cancellation is delivered and other tasks get to run. Every `async`
+/// API of this library is a checkpoint, also on its fast path (Trio's rule): it checks for
+/// cancellation first and yields at least once.
+///
+/// - SeeAlso: AnyIO `anyio.lowlevel`.
+public enum LowLevel {
+    /// Checks for cancellation, then yields to the scheduler.
+    ///
+    /// ```swift
+    /// for item in items {
+    ///     process(item)
+    ///     try await LowLevel.checkpoint()   // lets a cancelled scope stop the loop
+    /// }
+    /// ```
+    ///
+    /// - Throws: `CancellationError` if the enclosing cancel scope (or the Swift task) is
+    ///   cancelled; then it does not yield.
+    /// - SeeAlso: AnyIO `lowlevel.checkpoint()`.
+    public static func checkpoint() async throws {
+        try throwIfCancelled()
+        await Task.yield()
+    }
+
+    /// Throws if cancelled, without yielding to the scheduler.
+    ///
+    /// - Throws: `CancellationError` if the enclosing cancel scope (or the Swift task) is
+    ///   cancelled.
+    /// - SeeAlso: AnyIO `lowlevel.checkpoint_if_cancelled()`.
+    public static func checkpointIfCancelled() async throws {
+        try throwIfCancelled()
+    }
+
+    /// Yields to the scheduler without checking for cancellation.
+    ///
+    /// - SeeAlso: AnyIO `lowlevel.cancel_shielded_checkpoint()`.
+    public static func cancelShieldedCheckpoint() async {
+        await Task.yield()
+    }
+}

@@ -1,0 +1,201 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+/// A scope that owns concurrently running child tasks.
+///
+/// Get one from ``withNursery(isolation:fileID:line:_:)``; it is valid until that call returns.
+/// Children run concurrently on Swift's cooperative pool. If any child (or the body) throws an
+/// error other than `CancellationError`, the nursery's ``cancelScope`` is cancelled, every other
+/// task is cancelled at its next checkpoint, and `withNursery` throws an ``ErrorGroup``.
+///
+/// - SeeAlso: AnyIO `TaskGroup`, Trio `Nursery`.
+public final class Nursery: Sendable {
+    let storage: NurseryStorage
+
+    init(storage: NurseryStorage) {
+        self.storage = storage
+    }
+
+    /// The nursery's cancel scope: cancelling it cancels the body and every child.
+    public var cancelScope: CancelScope { storage.scope }
+
+    /// Cancels the nursery: its body and all its children. Synchronous and idempotent.
+    ///
+    /// - Parameter reason: Why, kept as the scope's ``CancelScope/cancelReason`` if it is the first.
+    public func cancel(reason: String? = nil) {
+        storage.scope.cancel(reason: reason)
+    }
+
+    /// Starts `body` as a child task and returns at once, without running it.
+    ///
+    /// The child never runs before `startSoon` returns. A child started into a cancelled nursery
+    /// still starts and is cancelled at its first checkpoint. Not a checkpoint (not `async`).
+    ///
+    /// ```swift
+    /// try await withNursery { nursery in
+    ///     nursery.startSoon(name: "heartbeat") { try await heartbeat() }
+    ///     nursery.startSoon { try await serve() }
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The task's name, for errors and debugging; defaults to the call site.
+    ///   - fileID: The call site's file, for the default name.
+    ///   - line: The call site's line, for the default name.
+    ///   - body: The task's code.
+    /// - Returns: A handle to cancel the task alone or await its value; discardable.
+    /// - Important: Starting a task in a nursery whose `withNursery` call has returned traps.
+    /// - SeeAlso: AnyIO `TaskGroup.start_soon`.
+    @discardableResult
+    public func startSoon<T: Sendable>(
+        name: String? = nil,
+        fileID: StaticString = #fileID,
+        line: UInt = #line,
+        _ body: sending @escaping () async throws -> T
+    ) -> TaskHandle<T> {
+        let storage = self.storage
+        let child = ChildTask(name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line), host: storage.scope)
+        let handle = TaskHandle<T>(child: child)
+        storage.admitMember(child)
+        let task = Task {
+            await child.run {
+                do {
+                    let value = try await body()
+                    handle.complete(.success(value))
+                } catch {
+                    if !(error is CancellationError) { storage.recordFailure(taskName: child.name, error: error) }
+                    handle.complete(.failure(error))
+                }
+            }
+            storage.childExited(child)
+        }
+        child.attach(task)
+        return handle
+    }
+
+    /// Starts `body` as a child task and waits until it reports readiness with
+    /// ``TaskStatus/started(_:)``.
+    ///
+    /// Until `started` is called the child runs under the *caller's* cancel scopes (a `failAfter`
+    /// around `start` bounds initialization only; cancelling the caller cancels the child);
+    /// `started(value)` moves it into the nursery and `start` returns `value`.
+    ///
+    /// - An error thrown by the child before `started` is thrown by `start`, unwrapped, and does not
+    ///   cancel the nursery.
+    /// - A child that returns without calling `started` makes `start` throw ``StartError``.
+    /// - If the caller is cancelled first, `start` waits for the child to finish (it is cancelled
+    ///   too) and then throws `CancellationError` (or the child's own error); a `started` call made
+    ///   after that returns `false` and is harmless.
+    ///
+    /// Starting is not a checkpoint: on an already cancelled nursery or caller the child still
+    /// starts and is cancelled at its first checkpoint.
+    ///
+    /// ```swift
+    /// let port = try await nursery.start(name: "server") { (status: consuming TaskStatus<Int>) in
+    ///     let listener = try await makeListener()
+    ///     status.started(listener.port)
+    ///     try await listener.serve()
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The task's name, for errors and debugging; defaults to the call site.
+    ///   - fileID: The call site's file, for the default name.
+    ///   - line: The call site's line, for the default name.
+    ///   - body: The task's code; it must call `started` on the status it receives.
+    /// - Returns: The value passed to `started`.
+    /// - Throws: The child's error before `started`; ``StartError``; `CancellationError`.
+    /// - Important: Starting a task in a nursery whose `withNursery` call has returned traps.
+    /// - SeeAlso: AnyIO `TaskGroup.start`, Trio `Nursery.start`.
+    public func start<T: Sendable>(
+        name: String? = nil,
+        fileID: StaticString = #fileID,
+        line: UInt = #line,
+        _ body: sending @escaping (consuming TaskStatus<T>) async throws -> Void
+    ) async throws -> T {
+        let storage = self.storage
+        let child = ChildTask(
+            name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
+            host: TaskContext.boundary
+        )
+        let handshake = StartHandshake<T>(child: child, nursery: storage)
+        storage.admitPending()
+        let task = Task {
+            await child.run {
+                do {
+                    try await body(TaskStatus(handshake))
+                    handshake.childFinished(error: nil)
+                } catch {
+                    handshake.childFinished(error: error)
+                }
+            }
+            storage.childExited(child)
+        }
+        child.attach(task)
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { handshake.wait($0) }
+        } onCancel: {
+            handshake.callerCancelled()
+        }
+    }
+}
+
+/// Runs `body` with a new nursery, and returns once the body and every child have finished.
+///
+/// The body runs on the caller's actor (it can be called from `@MainActor` code and touch that
+/// actor's state), in a Swift task of its own that the nursery's scope cancels natively.
+/// Entering is not a checkpoint.
+///
+/// - If the body or a child throws an error other than `CancellationError`, the nursery is
+///   cancelled; when all tasks have finished, an ``ErrorGroup`` with every such error (in order,
+///   each with its task's name) is thrown — even for a single error.
+/// - If only cancellations happened: after ``Nursery/cancel(reason:)`` (or a cancellation of the
+///   nursery's own scope) `withNursery` returns the body's value if it returned one, returns
+///   normally if the body's type is `Void`, and otherwise throws `CancellationError`; a
+///   cancellation of an enclosing scope propagates as `CancellationError`.
+///
+/// ```swift
+/// try await withNursery { nursery in
+///     nursery.startSoon { try await serveClients() }
+///     let config = try await nursery.start { status in
+///         status.started(try await loadConfig())
+///     }
+///     print("serving with", config)
+/// }
+/// ```
+///
+/// - Parameters:
+///   - isolation: The actor the body runs on; defaults to the caller's.
+///   - fileID: The call site's file, naming the body in errors when no library task runs it.
+///   - line: The call site's line.
+///   - body: The code that starts children; it receives the nursery.
+/// - Returns: The body's value.
+/// - Throws: ``ErrorGroup``, or `CancellationError` as described above.
+/// - SeeAlso: AnyIO `create_task_group()`, Trio `open_nursery()`.
+@discardableResult
+public func withNursery<T>(
+    isolation: isolated (any Actor)? = #isolation,
+    fileID: StaticString = #fileID,
+    line: UInt = #line,
+    _ body: (Nursery) async throws -> T
+) async throws -> T {
+    let scope = CancelScope()
+    let storage = NurseryStorage(scope: scope)
+    scope.setNursery(storage)
+    let nursery = Nursery(storage: storage)
+    let bodyName = TaskContext.boundary?.owningTask?.name ?? TaskName.callSite(fileID: fileID, line: line).text
+    let result = await runScopeBody(scope, isolation: isolation, { _ in try await body(nursery) }) { bodyError in
+        if let bodyError, !(bodyError is CancellationError) {
+            storage.recordFailure(taskName: bodyName, error: bodyError)
+        }
+        await storage.waitForChildren()
+    }
+    let failures = storage.close()
+    if !failures.isEmpty {
+        _ = scope.exit(bodyThrewCancellation: false)
+        throw ErrorGroup(failures: failures)
+    }
+    if let value = try finishScope(scope, result) { return value }
+    return try valueAfterCaughtCancellation(T.self)
+}

@@ -1,0 +1,76 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+/// Runs `body` as the body of `scope`, in a task boundary of its own, and returns how it ended.
+///
+/// The body runs in a `Task.immediate` isolated to `isolation`, so it starts synchronously on the
+/// caller's actor and can touch its state; the task is the unit that the scope cancels natively.
+/// The caller's task waits inside `withTaskCancellationHandler`: when it is natively cancelled
+/// (because an enclosing scope was cancelled, or by `Task.cancel()`), the scope is told, and
+/// cancels its body unless it is shielded. An unstructured task does not inherit cancellation,
+/// which is how a shield escapes a cancelled task (Swift 6.3 has no cancellation shield).
+///
+/// `afterBody` runs in the caller's task, after the body, still under the cancellation handler
+/// (a nursery waits for its children there). The caller must call `scope.exit` afterwards.
+///
+/// Invariant: the body task is always awaited before this returns, so the non-escaping body is
+/// never used after `withoutActuallyEscaping` ends.
+func runScopeBody<T>(
+    _ scope: CancelScope,
+    isolation: isolated (any Actor)?,
+    _ body: (CancelScope) async throws -> T,
+    afterBody: ((_ bodyError: (any Error)?) async -> Void)? = nil
+) async -> Result<T, any Error> {
+    scope.enter(enclosing: TaskContext.boundary)
+    let slot = ResultSlot<T>()
+    await withTaskCancellationHandler {
+        await withoutActuallyEscaping(body) { body in
+            // UnsafeTransfer: the closure is called only by the body task, which is awaited below.
+            let transfer = UnsafeTransfer(body)
+            let task = Task.immediate { [isolation] in
+                _ = isolation  // capturing the isolated parameter isolates the task to it
+                if scope.isCancelFlagged { cancelCurrentTask() }
+                await TaskContext.$boundary.withValue(scope) {
+                    do {
+                        slot.result = .success(try await transfer.value(scope))
+                    } catch {
+                        slot.result = .failure(error)
+                    }
+                }
+            }
+            scope.attach(task)
+            await task.value
+        }
+        if let afterBody {
+            if case .failure(let error) = slot.result { await afterBody(error) } else { await afterBody(nil) }
+        }
+    } onCancel: {
+        scope.cancelFromOutside()
+    }
+    guard let result = slot.result else {
+        fatalError("AnyIO: internal error: a scope body ended without a result")
+    }
+    return result
+}
+
+/// Finishes a scope whose body ended with `result`: returns the value, `nil` if the scope caught
+/// the cancellation, or rethrows.
+func finishScope<T>(_ scope: CancelScope, _ result: Result<T, any Error>) throws -> T? {
+    switch result {
+    case .success(let value):
+        _ = scope.exit(bodyThrewCancellation: false)
+        return value
+    case .failure(let error):
+        let caught = scope.exit(bodyThrewCancellation: error is CancellationError)
+        if caught { return nil }
+        throw error
+    }
+}
+
+/// The value a `Void`-returning scope-like API returns after catching its own cancellation, or
+/// `CancellationError` when the body has a non-`Void` type and so no value to return (SPEC C10).
+func valueAfterCaughtCancellation<T>(_: T.Type) throws -> T {
+    if let unit = () as? T { return unit }
+    throw CancellationError()
+}

@@ -1,0 +1,51 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+/// Something whose body runs in its own Swift task and whose cancellation maps onto that task's
+/// native cancellation: the body of a cancel scope (or nursery), or a nursery child.
+///
+/// Read with `CancelScope.swift` and `ChildTask.swift`: together they keep the invariant that
+/// makes checkpoints cheap.
+///
+/// Invariant: a boundary's Swift task is natively cancelled only if `isCancelFlagged` is true,
+/// and once `isCancelFlagged` is true the task is (or, right after it is attached, will be)
+/// natively cancelled. The flag is set first, so a checkpoint that runs in the short window
+/// before the task handle is attached still sees the cancellation.
+protocol CancelBoundary: AnyObject, Sendable {
+    /// True once this boundary is effectively cancelled (level-triggered: it never goes back).
+    var isCancelFlagged: Bool { get }
+    /// The boundary that encloses this one, or `nil` at the top of the library's tree.
+    var enclosingBoundary: (any CancelBoundary)? { get }
+    /// This boundary's own deadline and shield, for `currentEffectiveDeadline()`.
+    var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { get }
+    /// The library task this boundary runs in, if the library started it.
+    var owningTask: ChildTask? { get }
+}
+
+/// Task-local state of the library.
+enum TaskContext {
+    /// The innermost cancel boundary of the running task: the scope whose body is running, or the
+    /// nursery child itself. Bound by every scope body and every child the library starts.
+    @TaskLocal static var boundary: (any CancelBoundary)?
+}
+
+/// Whether the running code is cancelled, as every library checkpoint sees it.
+@inline(__always)
+func isCurrentlyCancelled() -> Bool {
+    if Task.isCancelled { return true }
+    return TaskContext.boundary?.isCancelFlagged ?? false
+}
+
+/// Throws `CancellationError` if the running code is cancelled (no yield).
+@inline(__always)
+func throwIfCancelled() throws {
+    if isCurrentlyCancelled() { throw CancellationError() }
+}
+
+/// Cancels the running task itself. Used when a body task starts inside a boundary that was
+/// already cancelled, so that `Task.isCancelled` is true from the body's first line.
+func cancelCurrentTask() {
+    // Safe: the reference is used only inside the closure, on the task it names.
+    withUnsafeCurrentTask { $0?.cancel() }
+}

@@ -1,0 +1,123 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// The current time on the clock that deadlines use (`ContinuousClock`).
+///
+/// - SeeAlso: AnyIO `current_time()`.
+public func currentTime() -> ContinuousClock.Instant {
+    .now
+}
+
+/// The earliest deadline of the enclosing cancel scopes, up to the nearest shielded scope.
+///
+/// Returns `nil` when no enclosing scope has a deadline. If the running code is already
+/// cancelled, returns an instant that is not later than now.
+///
+/// - SeeAlso: AnyIO `current_effective_deadline()` (which returns `inf` where this returns `nil`).
+public func currentEffectiveDeadline() -> ContinuousClock.Instant? {
+    let now = ContinuousClock.now
+    if Task.isCancelled { return now }
+    var earliest: ContinuousClock.Instant?
+    var boundary = TaskContext.boundary
+    while let current = boundary {
+        if current.isCancelFlagged { return now }
+        let (deadline, shield) = current.deadlineAndShield
+        if let deadline { earliest = min(earliest ?? deadline, deadline) }
+        if shield { break }
+        boundary = current.enclosingBoundary
+    }
+    return earliest
+}
+
+/// Waits for `duration`. A checkpoint.
+///
+/// - Parameter duration: How long to wait; zero or negative just checkpoints.
+/// - Throws: `CancellationError` if cancelled before or while waiting.
+/// - SeeAlso: AnyIO `sleep(delay)`.
+public func sleep(for duration: Duration) async throws {
+    try await sleep(until: .now + duration)
+}
+
+/// Waits until `deadline`. A checkpoint.
+///
+/// - Parameter deadline: When to return; a passed deadline just checkpoints.
+/// - Throws: `CancellationError` if cancelled before or while waiting.
+/// - SeeAlso: AnyIO `sleep_until(deadline)`.
+public func sleep(until deadline: ContinuousClock.Instant) async throws {
+    try throwIfCancelled()
+    if deadline <= .now {
+        await Task.yield()
+        return
+    }
+    try await Task.sleep(until: deadline, clock: .continuous)
+}
+
+/// Waits until cancelled. A checkpoint.
+///
+/// Uses no timer: a sleeping task costs a continuation and a cancellation handler.
+///
+/// - Throws: `CancellationError`, always, once the enclosing scope is cancelled.
+/// - SeeAlso: AnyIO `sleep_forever()`.
+public func sleepForever() async throws -> Never {
+    try throwIfCancelled()
+    let waiter = ForeverWaiter()
+    try await withTaskCancellationHandler {
+        try await withUnsafeThrowingContinuation { waiter.park($0) }
+    } onCancel: {
+        waiter.cancel()
+    }
+    fatalError("AnyIO: internal error: sleepForever returned")
+}
+
+/// The parked continuation of one `sleepForever()` call.
+final class ForeverWaiter: Sendable {
+    enum State {
+        /// Not parked yet and not cancelled.
+        case idle
+        /// Parked; resumed only by `cancel()`.
+        case parked(UnsafeContinuation<Void, any Error>)
+        /// Cancelled (before or after parking); terminal.
+        case cancelled
+    }
+    let state = Mutex(State.idle)
+
+    func park(_ continuation: UnsafeContinuation<Void, any Error>) {
+        let resumeNow = state.withLock { state -> Bool in
+            switch state {
+            case .idle:
+                // Normal path: wait for cancellation.
+                state = .parked(continuation)
+                return false
+            case .cancelled:
+                // Cancelled before we parked: resume at once.
+                return true
+            case .parked:
+                preconditionFailure("AnyIO: sleepForever parked twice")
+            }
+        }
+        // Single resumption: either here, or by cancel() which finds `.parked` exactly once.
+        if resumeNow { continuation.resume(throwing: CancellationError()) }
+    }
+
+    func cancel() {
+        let continuation = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
+            switch state {
+            case .parked(let continuation):
+                // Wake the sleeper.
+                state = .cancelled
+                return continuation
+            case .idle:
+                // Cancelled before parking: `park` resumes at once.
+                state = .cancelled
+                return nil
+            case .cancelled:
+                // Already woken.
+                return nil
+            }
+        }
+        continuation?.resume(throwing: CancellationError())
+    }
+}
