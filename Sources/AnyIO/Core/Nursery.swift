@@ -119,25 +119,34 @@ public final class Nursery: Sendable {
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
             host: TaskContext.boundary
         )
-        let handshake = StartHandshake<T>(child: child, nursery: storage)
+        let handshake = StartHandshake(child: child, nursery: storage)
         storage.admitPending()
-        let task = Task {
-            await child.run {
-                do {
-                    try await body(TaskStatus(handshake))
-                    handshake.childFinished(error: nil)
-                } catch {
-                    handshake.childFinished(error: error)
+        // UnsafeTransfer: `body` is sent to the child task, created exactly once below.
+        let transfer = UnsafeTransfer(Optional(body))
+        let value = try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<any Sendable, any Error>) in
+                // The child is created after the caller is about to suspend (as a plain
+                // continuation hand-off would), so its `started` usually finds the caller parked.
+                let body = transfer.value!
+                let task = Task {
+                    await child.run {
+                        do {
+                            try await body(TaskStatus(handshake))
+                            handshake.childFinished(error: nil)
+                        } catch {
+                            handshake.childFinished(error: error)
+                        }
+                    }
+                    storage.childExited(child)
                 }
+                child.attach(task)
+                handshake.wait(continuation)
             }
-            storage.childExited(child)
-        }
-        child.attach(task)
-        return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { handshake.wait($0) }
         } onCancel: {
             handshake.callerCancelled()
         }
+        // The child passed a `T` to `TaskStatus<T>.started`; the handshake only erased its type.
+        return value as! T
     }
 }
 

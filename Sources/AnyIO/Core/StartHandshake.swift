@@ -6,7 +6,11 @@ import Synchronization
 
 /// The state shared by `Nursery.start`'s caller and its child, until the child is started or
 /// finished.
-final class StartHandshake<Value: Sendable>: Sendable {
+///
+/// Not generic: the value travels as `any Sendable` and `start<T>` casts it back, which keeps
+/// generic metadata look-ups off this hot path.
+final class StartHandshake: Sendable {
+    typealias Value = any Sendable
     enum Phase {
         /// The child runs under its caller's scopes; the caller waits.
         case starting
@@ -89,7 +93,7 @@ final class StartHandshake<Value: Sendable>: Sendable {
 
     /// The child's body returned (`error == nil`) or threw.
     func childFinished(error: (any Error)?) {
-        let after = state.withLock { state -> StartAfterFinish<Value> in
+        let after = state.withLock { state -> StartAfterFinish in
             switch state.phase {
             case .starting:
                 // Before `started`: the caller gets the error unwrapped, or StartError.
@@ -118,8 +122,8 @@ final class StartHandshake<Value: Sendable>: Sendable {
 }
 
 /// What `StartHandshake.childFinished` must do after releasing its lock.
-enum StartAfterFinish<Value: Sendable> {
+enum StartAfterFinish {
     case none
-    case resume(UnsafeContinuation<Value, any Error>, Result<Value, any Error>)
+    case resume(UnsafeContinuation<any Sendable, any Error>, Result<any Sendable, any Error>)
     case fail(any Error)
 }

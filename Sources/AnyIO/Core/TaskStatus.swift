@@ -30,9 +30,9 @@
 ///
 /// - SeeAlso: AnyIO `TaskStatus`.
 public struct TaskStatus<Value: Sendable>: ~Copyable, Sendable {
-    let handshake: StartHandshake<Value>?
+    let handshake: StartHandshake?
 
-    init(_ handshake: StartHandshake<Value>?) {
+    init(_ handshake: StartHandshake?) {
         self.handshake = handshake
     }
 
