@@ -1,0 +1,105 @@
+// The workloads, written against the library's API (module `AnyIO`, SPEC §3). Each one mirrors
+// the function of the same name in ../shared/bench/python/wl_anyio.py and follows "The
+// anyio-bench contract" in ../shared/bench/README.md: only the workload is timed, and every
+// workload self-checks a count or a sum before emitting its one result line.
+//
+// Only implemented workloads are listed here: the harness runs exactly what `anyio-bench list`
+// names and reports the rest as "not implemented". One file per workload family:
+//   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4).
+//
+// Not implemented yet (the library lacks the API; see the sketches at the end of this file):
+//   W5 channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1, channel-c0-4x4,
+//      channel-c1024-4x4 (memory object streams), W6 lock, W7 to_thread, W8 tcp-echo.
+
+let workloads: [String: Workload] = [
+    "checkpoint": benchCheckpoint,
+    "spawn": benchSpawn,
+    "start": benchStart,
+    "cancel": benchCancel,
+    "scope": benchScope,
+]
+
+/// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the
+/// library has no TCP listener.
+let echoServer: (@Sendable () async throws -> Void)? = nil
+
+/* Sketches of the remaining workloads (not compiled), with the API names of SPEC §3. Keep the
+   mechanism and the check of python/wl_anyio.py when turning them into code.
+
+/// buffer: 0, 1, 1024 or .max (unbounded); name e.g. "channel-c1024-4x4".
+func benchChannel(_ n: Int, buffer: Int, producers: Int, consumers: Int, name: String) async throws {
+    let per = n / producers, total = per * producers
+    let count = Counter(), sum = Counter()
+    let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: buffer)
+    let sw = Stopwatch()
+    try await withNursery { nursery in
+        for _ in 0..<consumers {
+            let r = try receive.clone()
+            nursery.startSoon {
+                defer { r.close() }
+                var c = 0, sm = 0
+                for try await x in r { c &+= 1; sm &+= x }
+                count.add(c); sum.add(sm)
+            }
+        }
+        for p in 0..<producers {
+            let tx = try send.clone()
+            nursery.startSoon {
+                defer { tx.close() }
+                for i in (p * per)..<((p + 1) * per) { try await tx.send(i) }
+            }
+        }
+        send.close()
+        receive.close()
+    }
+    let s = sw.seconds
+    try check(count.load() == total && sum.load() == total * (total - 1) / 2, "\(name): got \(count.load()) of \(total)")
+    emit(workload: name, n: total, seconds: s,
+         variant: "makeMemoryObjectStream(bufferSize: \(buffer == .max ? "inf" : String(buffer))), \(producers)p/\(consumers)c")
+}
+
+func benchLock(_ n: Int) async throws {
+    let tasks = 100, per = n / tasks, total = per * tasks
+    let lock = Lock()
+    let count = UnprotectedBox()  // protected by `lock` only
+    let sw = Stopwatch()
+    try await withNursery { nursery in
+        for _ in 0..<tasks {
+            nursery.startSoon {
+                for _ in 0..<per {
+                    try await lock.acquire()
+                    count.value &+= 1
+                    lock.release()
+                }
+            }
+        }
+    }
+    let s = sw.seconds
+    try check(count.value == total, "lock count \(count.value) != \(total)")
+    emit(workload: "lock", n: total, seconds: s, variant: "Lock, 100 tasks")
+}
+
+func benchToThread(_ n: Int) async throws {
+    var total = 0, sameThread = 0
+    let sw = Stopwatch()
+    for i in 0..<n {
+        let caller = currentThreadID()
+        let (v, worker) = try await ToThread.runSync { (trivialBlocking(i), currentThreadID()) }
+        total &+= v
+        if worker == caller { sameThread &+= 1 }
+    }
+    let s = sw.seconds
+    try check(total == n * (n - 1) / 2 + n, "to_thread sum mismatch")
+    emit(workload: "to_thread", n: n, seconds: s, variant: "ToThread.runSync",
+         extra: [("same_thread_pct", jsonNumber((100 * Double(sameThread) / Double(n)).rounded()))])
+}
+
+// let echoServer: (@Sendable () async throws -> Void)? = {
+//     let listener = try await createTCPListener(localHost: "127.0.0.1", localPort: 0, backlog: 256)
+//     announcePort(listener.localPort)
+//     try await listener.serve { stream in
+//         defer { stream.close() }
+//         for try await chunk in stream { try await stream.send(chunk) }
+//     }
+// }
+*/
