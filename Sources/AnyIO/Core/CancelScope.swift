@@ -63,8 +63,10 @@ public final class CancelScope: Sendable {
         /// `effective == (phase == .entered-or-exited-after-entry && (cancelCalled || outerCancelled && !shield))`
         /// as of the last transition while entered.
         var effective = false
-        /// The task running the body, attached right after it first suspends; nil before and after.
-        var bodyTask: Task<Void, Never>?
+        /// The task running the body: registered by the body task itself as its first action, so
+        /// there is no window in which the scope is entered but its task cannot be cancelled.
+        /// Nil before that and after exit.
+        var bodyTask: BodyTaskReference?
         /// The armed deadline, while entered and the deadline is in the future.
         var timerEntry: TimerEntry?
         /// The nursery whose children share this scope, if this is a nursery's scope.
@@ -76,7 +78,7 @@ public final class CancelScope: Sendable {
 
     /// What the caller of a state transition must do after releasing the lock.
     struct CancelAction {
-        var bodyTask: Task<Void, Never>?
+        var bodyTask: BodyTaskReference?
         var nursery: NurseryStorage?
         static let none = CancelAction()
 
@@ -219,14 +221,18 @@ public final class CancelScope: Sendable {
         action.run()
     }
 
-    /// Records the task running the body; cancels it at once if the scope is already cancelled.
-    func attach(_ task: Task<Void, Never>) {
-        let cancelled = state.withLock { state -> Bool in
-            guard state.phase == .entered else { return false }
-            state.bodyTask = task
-            return state.effective
+    /// Called by the body task as its first action: registers it for cancellation, and cancels it
+    /// at once if the scope is already cancelled.
+    func bodyTaskStarted() {
+        withUnsafeCurrentTask { current in
+            guard let current else { return }
+            let reference = BodyTaskReference(current)
+            let cancelled = state.withLock { state -> Bool in
+                state.bodyTask = reference
+                return state.effective
+            }
+            if cancelled { current.cancel() }
         }
-        if cancelled { task.cancel() }
     }
 
     /// The task that entered the scope was natively cancelled (called from its cancellation handler).
@@ -278,6 +284,11 @@ public final class CancelScope: Sendable {
         }
     }
 
+    /// Whether an outside cancellation is visible to the scope (for the nursery's exit checkpoint).
+    var outsideCancellationVisible: Bool {
+        state.withLock { $0.outerCancelled && !$0.shield }
+    }
+
     /// Whether the deadline has passed (for `failAfter`'s TimeoutError).
     var deadlineHasPassed: Bool {
         guard let deadline = state.withLock({ $0.deadline }) else { return false }
@@ -311,5 +322,25 @@ extension CancelScope: CustomStringConvertible {
         if s.shield { parts.append("shielded") }
         if s.cancelledCaught { parts.append("caught") }
         return "CancelScope(\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// A strong reference to a scope's body task, usable from any thread to cancel it.
+///
+/// `withUnsafeCurrentTask` hands out a retained reference (the standard library retains the task
+/// for it), and the body task is an unstructured, heap-allocated task, so holding the reference
+/// keeps the task object alive exactly like a `Task` handle does; `cancel()` on it is the same
+/// runtime call as `Task.cancel()`.
+// @unchecked Sendable: the only operation used across threads is `cancel()`, which the runtime
+// makes thread-safe; the reference is dropped when the scope exits.
+struct BodyTaskReference: @unchecked Sendable {
+    private let task: UnsafeCurrentTask
+
+    init(_ task: UnsafeCurrentTask) {
+        self.task = task
+    }
+
+    func cancel() {
+        task.cancel()
     }
 }

@@ -23,10 +23,19 @@ enum TaskName: Sendable {
 
 /// A library-started task: a nursery child (`startSoon` or `start`).
 ///
-/// The child's body runs in an unstructured `Task` whose native cancellation this object owns.
-/// See `CancelBoundary` for the invariant between `flag` and native cancellation.
-final class ChildTask: Sendable {
+/// The child's body runs in an unstructured `Task` whose native cancellation this object owns
+/// (see `CancelBoundary` for the invariant between `flag` and native cancellation). It also keeps
+/// the child's outcome for `TaskHandle.value`, type-erased so that nothing here is generic: the
+/// public `TaskHandle<T>` is a thin typed view of it, freed at once when the caller discards it.
+///
+/// Memory matters here (one per sleeping task), so the object stays small and a nursery links its
+/// members through `previousMember` / `nextMember` instead of a hash table.
+// @unchecked Sendable: `previousMember`, `nextMember` and `isMember` are read and written only while
+// holding the owning `NurseryStorage`'s lock; everything else is immutable, atomic or in `state`.
+final class ChildTask: @unchecked Sendable {
     private static let nextID = Atomic<UInt64>(1)
+
+    typealias Waiter = UnsafeContinuation<any Sendable, any Error>
 
     struct State {
         /// The Swift task running the body; attached right after creation, dropped on exit.
@@ -34,15 +43,28 @@ final class ChildTask: Sendable {
         /// The boundary this child is logically under: the caller of `start` until `started`,
         /// then the nursery's scope. Changes once, in `moveInto`.
         var host: (any CancelBoundary)?
+        /// The outcome, once the body ended.
+        var result: Result<any Sendable, any Error>?
+        /// Tasks waiting in `TaskHandle.value`, by waiter id.
+        var waiters: [UInt64: Waiter] = [:]
+        /// Waiter ids whose cancellation arrived before their continuation (cancel-before-suspend).
+        var cancelledEarly: Set<UInt64> = []
     }
 
-    /// A process-wide unique number.
+    /// A process-wide unique number; also used for waiter ids.
     let id: UInt64
     /// The name, given or derived from the call site.
     let taskName: TaskName
     let state: Mutex<State>
     /// Set when cancellation is requested for this child; never cleared.
     let flag = Atomic<Bool>(false)
+
+    /// Links in the nursery's member list. Guarded by the nursery's lock.
+    var previousMember: ChildTask?
+    /// Links in the nursery's member list. Guarded by the nursery's lock.
+    var nextMember: ChildTask?
+    /// Whether the child is in its nursery's member list. Guarded by the nursery's lock.
+    var isMember = false
 
     init(name: TaskName, host: (any CancelBoundary)?) {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -52,13 +74,29 @@ final class ChildTask: Sendable {
 
     var name: String { taskName.text }
 
-    /// Records the Swift task; cancels it at once if the child is already cancelled.
-    func attach(_ task: Task<Void, Never>) {
-        let cancelled = state.withLock { state -> Bool in
-            state.task = task
-            return flag.load(ordering: .relaxed)
+    /// Creates the Swift task that runs `operation`, with this child as its task-local boundary.
+    ///
+    /// The binding is made around the creation, and `Task` copies task-locals when it is created,
+    /// so the child needs no `withValue` frame of its own (fewer async frames per sleeping task).
+    ///
+    /// The task is created and recorded under the lock, so there is no window in which the child
+    /// runs but cannot be cancelled: a `cancel()` before this sets `flag`, which the task sees in
+    /// `begin()`; a `cancel()` during it waits for the lock and then finds the task.
+    func launch(_ operation: sending @escaping () async -> Void) {
+        // UnsafeTransfer: `operation` was sent to us and is handed to exactly one new task.
+        let transfer = UnsafeTransfer(operation)
+        state.withLock { state in
+            // Creating a task only enqueues it: no user code runs under the lock.
+            state.task = TaskContext.$boundary.withValue(self) {
+                Task(operation: transfer.value)
+            }
         }
-        if cancelled { task.cancel() }
+    }
+
+    /// The first thing the child's task does: cancel itself if the child was cancelled before its
+    /// task existed, so `Task.isCancelled` holds from the body's first line.
+    func begin() {
+        if flag.load(ordering: .acquiring) { cancelCurrentTask() }
     }
 
     /// Requests cancellation of this child (from its nursery, its handle, or its `start` caller).
@@ -71,24 +109,55 @@ final class ChildTask: Sendable {
         task?.cancel()
     }
 
-    /// The body finished: drop the task reference.
-    func detach() {
-        state.withLock { $0.task = nil }
-    }
-
     /// `started` moved the child from its `start` caller into the nursery.
     func moveInto(_ scope: CancelScope) {
         state.withLock { $0.host = scope }
     }
 
-    /// Runs a child's body with the library's task-local context, self-cancelling first if the
-    /// child was cancelled before it started running.
-    func run(_ body: () async -> Void) async {
-        if flag.load(ordering: .acquiring) { cancelCurrentTask() }
-        await TaskContext.$boundary.withValue(self) {
-            await body()
+    /// The body ended: keep the outcome, drop the task, wake `value` waiters.
+    func complete(_ result: Result<any Sendable, any Error>) {
+        let waiters = state.withLock { state -> [Waiter] in
+            state.result = result
+            state.task = nil
+            guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return [] }
+            state.cancelledEarly = []
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
-        detach()
+        for waiter in waiters { waiter.resume(with: result) }
+    }
+
+    /// The outcome, if the body ended.
+    var result: Result<any Sendable, any Error>? { state.withLock { $0.result } }
+
+    /// Waits for the outcome. A checkpoint; cancelling the waiter does not cancel the child.
+    func value() async throws -> any Sendable {
+        try throwIfCancelled()
+        if let result = self.result {
+            await Task.yield()
+            return try result.get()
+        }
+        let waiterID = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (continuation: Waiter) in
+                let resumeNow = state.withLock { state -> Result<any Sendable, any Error>? in
+                    if state.cancelledEarly.remove(waiterID) != nil { return .failure(CancellationError()) }
+                    if let result = state.result { return result }
+                    state.waiters[waiterID] = continuation
+                    return nil
+                }
+                // Single resumption: a parked continuation is removed from `waiters` under the lock
+                // by exactly one of `complete` or the cancellation handler.
+                if let resumeNow { continuation.resume(with: resumeNow) }
+            }
+        } onCancel: {
+            let continuation = state.withLock { state -> Waiter? in
+                if let continuation = state.waiters.removeValue(forKey: waiterID) { return continuation }
+                if state.result == nil { state.cancelledEarly.insert(waiterID) }
+                return nil
+            }
+            continuation?.resume(throwing: CancellationError())
+        }
     }
 }
 

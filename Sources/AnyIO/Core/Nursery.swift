@@ -56,22 +56,19 @@ public final class Nursery: Sendable {
     ) -> TaskHandle<T> {
         let storage = self.storage
         let child = ChildTask(name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line), host: storage.scope)
-        let handle = TaskHandle<T>(child: child)
         storage.admitMember(child)
-        let task = Task {
-            await child.run {
-                do {
-                    let value = try await body()
-                    handle.complete(.success(value))
-                } catch {
-                    if !(error is CancellationError) { storage.recordFailure(taskName: child.name, error: error) }
-                    handle.complete(.failure(error))
-                }
+        child.launch {
+            child.begin()
+            do {
+                let value = try await body()
+                child.complete(.success(value))
+            } catch {
+                if !(error is CancellationError) { storage.recordFailure(taskName: child.name, error: error) }
+                child.complete(.failure(error))
             }
             storage.childExited(child)
         }
-        child.attach(task)
-        return handle
+        return TaskHandle(child: child)
     }
 
     /// Starts `body` as a child task and waits until it reports readiness with
@@ -128,18 +125,17 @@ public final class Nursery: Sendable {
                 // The child is created after the caller is about to suspend (as a plain
                 // continuation hand-off would), so its `started` usually finds the caller parked.
                 let body = transfer.value!
-                let task = Task {
-                    await child.run {
-                        do {
-                            try await body(TaskStatus(handshake))
-                            handshake.childFinished(error: nil)
-                        } catch {
-                            handshake.childFinished(error: error)
-                        }
+                child.launch {
+                    child.begin()
+                    do {
+                        try await body(TaskStatus(handshake))
+                        handshake.childFinished(error: nil)
+                    } catch {
+                        handshake.childFinished(error: error)
                     }
+                    child.complete(.success(()))
                     storage.childExited(child)
                 }
-                child.attach(task)
                 handshake.wait(continuation)
             }
         } onCancel: {
@@ -194,16 +190,27 @@ public func withNursery<T>(
     scope.setNursery(storage)
     let nursery = Nursery(storage: storage)
     let bodyName = TaskContext.boundary?.owningTask?.name ?? TaskName.callSite(fileID: fileID, line: line).text
+    var waitedForChildren = false
     let result = await runScopeBody(scope, isolation: isolation, { _ in try await body(nursery) }) { bodyError in
         if let bodyError, !(bodyError is CancellationError) {
             storage.recordFailure(taskName: bodyName, error: bodyError)
         }
-        await storage.waitForChildren()
+        waitedForChildren = await storage.waitForChildren()
     }
     let failures = storage.close()
     if !failures.isEmpty {
         _ = scope.exit(bodyThrewCancellation: false)
         throw ErrorGroup(failures: failures)
+    }
+    // A cancellation from outside that was delivered inside the nursery leaves it, also when the
+    // body itself returned (AnyIO raises it from the cancellable wait for children;
+    // `test_cancel_child_task_when_host_is_shielded`). With no child to wait for or cancel,
+    // leaving is not a checkpoint (`test_cancel_before_entering_task_group`).
+    if case .success = result, waitedForChildren || storage.cancellationReachedChildren,
+        scope.outsideCancellationVisible
+    {
+        _ = scope.exit(bodyThrewCancellation: true)
+        throw CancellationError()
     }
     if let value = try finishScope(scope, result) { return value }
     return try valueAfterCaughtCancellation(T.self)

@@ -14,18 +14,24 @@ final class NurseryStorage: Sendable {
         /// Set when `withNursery` is about to return; starting a child afterwards traps.
         var isClosed = false
         /// Children started and not finished, including `start` children not yet started.
-        /// Invariant: `liveCount >= members.count`.
+        /// Invariant: `liveCount >= memberCount`.
         var liveCount = 0
-        /// Children that belong to the nursery (started with `startSoon`, or moved in by
-        /// `started`), by id, so the nursery can cancel them. Removed when they finish.
-        var members: [UInt64: ChildTask] = [:]
+        /// The first of the children that belong to the nursery (started with `startSoon`, or
+        /// moved in by `started`), linked through `ChildTask.nextMember`, so that the nursery can
+        /// cancel them. A child is unlinked when it finishes. Invariant: `memberCount` is the
+        /// length of the list, and every child in it has `isMember == true`.
+        var firstMember: ChildTask?
+        /// The number of members.
+        var memberCount = 0
         /// Whether the nursery's scope is effectively cancelled: then members are cancelled and
         /// every child added later is cancelled at once. Never cleared.
         var isCancelled = false
+        /// Whether the scope's cancellation reached at least one live member. Never cleared.
+        var cancellationReachedChildren = false
         /// Non-cancellation errors of the body and the children, in the order they happened.
         var failures: [ErrorGroup.Failure] = []
         /// The owner waiting for `liveCount` to reach zero.
-        var waiter: UnsafeContinuation<Void, Never>?
+        var waiter: UnsafeContinuation<Bool, Never>?
     }
 
     /// The nursery's cancel scope.
@@ -43,12 +49,33 @@ final class NurseryStorage: Sendable {
             """)
     }
 
+    /// Links `child` at the head of the member list (lock held).
+    private static func link(_ child: ChildTask, _ state: inout State) {
+        child.isMember = true
+        child.nextMember = state.firstMember
+        state.firstMember?.previousMember = child
+        state.firstMember = child
+        state.memberCount += 1
+    }
+
+    /// Unlinks `child` from the member list if it is in it (lock held).
+    private static func unlink(_ child: ChildTask, _ state: inout State) {
+        guard child.isMember else { return }
+        child.isMember = false
+        let previous = child.previousMember, next = child.nextMember
+        next?.previousMember = previous
+        if let previous { previous.nextMember = next } else { state.firstMember = next }
+        child.previousMember = nil
+        child.nextMember = nil
+        state.memberCount -= 1
+    }
+
     /// Adds a `startSoon` child as a member.
     func admitMember(_ child: ChildTask) {
         let cancelled = state.withLock { state -> Bool in
             if state.isClosed { Self.closedTrap() }
             state.liveCount += 1
-            state.members[child.id] = child
+            Self.link(child, &state)
             return state.isCancelled
         }
         if cancelled { child.cancel() }
@@ -66,7 +93,7 @@ final class NurseryStorage: Sendable {
     func adopt(_ child: ChildTask) {
         child.moveInto(scope)
         let cancelled = state.withLock { state -> Bool in
-            state.members[child.id] = child
+            Self.link(child, &state)
             return state.isCancelled
         }
         if cancelled { child.cancel() }
@@ -74,15 +101,15 @@ final class NurseryStorage: Sendable {
 
     /// A child's body finished.
     func childExited(_ child: ChildTask) {
-        let waiter = state.withLock { state -> UnsafeContinuation<Void, Never>? in
-            state.members.removeValue(forKey: child.id)
+        let waiter = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
+            Self.unlink(child, &state)
             state.liveCount -= 1
             guard state.liveCount == 0, let waiter = state.waiter else { return nil }
             state.waiter = nil
             return waiter
         }
         // Single resumption: the waiter is taken out under the lock exactly once.
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
     /// Records a failure and cancels the nursery (SPEC N3).
@@ -98,23 +125,34 @@ final class NurseryStorage: Sendable {
     func cancelChildren() {
         let members = state.withLock { state -> [ChildTask] in
             state.isCancelled = true
-            return Array(state.members.values)
+            if state.memberCount > 0 { state.cancellationReachedChildren = true }
+            var members: [ChildTask] = []
+            members.reserveCapacity(state.memberCount)
+            var next = state.firstMember
+            while let child = next {
+                members.append(child)
+                next = child.nextMember
+            }
+            return members
         }
         for child in members { child.cancel() }
     }
 
-    /// Waits until every child has finished. Not a checkpoint and not cancellable: cancellation
-    /// reaches the children through the scope instead.
-    func waitForChildren() async {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+    /// Waits until every child has finished, and returns whether there was any child to wait for.
+    /// Not cancellable: cancellation reaches the children through the scope instead.
+    func waitForChildren() async -> Bool {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
             let done = state.withLock { state -> Bool in
                 if state.liveCount == 0 { return true }
                 state.waiter = continuation
                 return false
             }
-            if done { continuation.resume() }
+            if done { continuation.resume(returning: false) }
         }
     }
+
+    /// Whether the scope's cancellation reached a live child.
+    var cancellationReachedChildren: Bool { state.withLock { $0.cancellationReachedChildren } }
 
     /// Closes the nursery and returns its failures.
     func close() -> [ErrorGroup.Failure] {

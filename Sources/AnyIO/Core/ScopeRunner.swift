@@ -30,7 +30,7 @@ func runScopeBody<T>(
             let transfer = UnsafeTransfer(body)
             let task = Task.immediate { [isolation] in
                 _ = isolation  // capturing the isolated parameter isolates the task to it
-                if scope.isCancelFlagged { cancelCurrentTask() }
+                scope.bodyTaskStarted()
                 await TaskContext.$boundary.withValue(scope) {
                     do {
                         slot.result = .success(try await transfer.value(scope))
@@ -39,7 +39,6 @@ func runScopeBody<T>(
                     }
                 }
             }
-            scope.attach(task)
             await task.value
         }
         if let afterBody {

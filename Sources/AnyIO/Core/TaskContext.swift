@@ -8,10 +8,9 @@
 /// Read with `CancelScope.swift` and `ChildTask.swift`: together they keep the invariant that
 /// makes checkpoints cheap.
 ///
-/// Invariant: a boundary's Swift task is natively cancelled only if `isCancelFlagged` is true,
-/// and once `isCancelFlagged` is true the task is (or, right after it is attached, will be)
-/// natively cancelled. The flag is set first, so a checkpoint that runs in the short window
-/// before the task handle is attached still sees the cancellation.
+/// Invariant: a boundary's Swift task is natively cancelled if and only if `isCancelFlagged` is
+/// true (from the task's first line on). So `Task.isCancelled` inside library code is exactly
+/// "effectively cancelled", and a checkpoint needs nothing else.
 protocol CancelBoundary: AnyObject, Sendable {
     /// True once this boundary is effectively cancelled (level-triggered: it never goes back).
     var isCancelFlagged: Bool { get }
@@ -30,11 +29,12 @@ enum TaskContext {
     @TaskLocal static var boundary: (any CancelBoundary)?
 }
 
-/// Whether the running code is cancelled, as every library checkpoint sees it.
+/// Whether the running code is cancelled, as every library checkpoint sees it: the innermost
+/// boundary's task mirrors its effective cancellation (see `CancelBoundary`), and a task that
+/// the library did not start has only native cancellation.
 @inline(__always)
 func isCurrentlyCancelled() -> Bool {
-    if Task.isCancelled { return true }
-    return TaskContext.boundary?.isCancelFlagged ?? false
+    Task.isCancelled
 }
 
 /// Throws `CancellationError` if the running code is cancelled (no yield).

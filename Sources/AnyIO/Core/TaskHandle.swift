@@ -2,8 +2,6 @@
 // This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
 //===----------------------------------------------------------------------===//
 
-import Synchronization
-
 /// A handle on a task started with ``Nursery/startSoon(name:fileID:line:_:)``.
 ///
 /// Use it to cancel that one task, to look at its status, or to await its result. Dropping the
@@ -34,19 +32,7 @@ public final class TaskHandle<Value: Sendable>: Sendable {
         case failed
     }
 
-    struct State {
-        /// The task's outcome, once it ended.
-        var result: Result<Value, any Error>?
-        /// Tasks waiting in `value`, by waiter id.
-        var waiters: [UInt64: UnsafeContinuation<Value, any Error>] = [:]
-        /// Waiter ids whose cancellation arrived before their continuation (cancel-before-suspend).
-        var cancelledEarly: Set<UInt64> = []
-        /// The next waiter id.
-        var nextWaiterID: UInt64 = 0
-    }
-
     let child: ChildTask
-    let state = Mutex(State())
 
     init(child: ChildTask) {
         self.child = child
@@ -57,8 +43,7 @@ public final class TaskHandle<Value: Sendable>: Sendable {
 
     /// The task's status now.
     public var status: Status {
-        let result = state.withLock { $0.result }
-        switch result {
+        switch child.result {
         case .none: return child.isCancelFlagged ? .cancelling : .pending
         case .success: return .finished
         case .failure(let error): return error is CancellationError ? .cancelled : .failed
@@ -79,47 +64,9 @@ public final class TaskHandle<Value: Sendable>: Sendable {
     ///   is cancelled while waiting.
     public var value: Value {
         get async throws {
-            try throwIfCancelled()
-            if let result = state.withLock({ $0.result }) {
-                await Task.yield()
-                return try result.get()
-            }
-            let id = state.withLock { state -> UInt64 in
-                state.nextWaiterID += 1
-                return state.nextWaiterID
-            }
-            return try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { continuation in
-                    let resumeNow = state.withLock { state -> Result<Value, any Error>? in
-                        if state.cancelledEarly.remove(id) != nil { return .failure(CancellationError()) }
-                        if let result = state.result { return result }
-                        state.waiters[id] = continuation
-                        return nil
-                    }
-                    // Single resumption: a parked continuation is removed from `waiters` under the
-                    // lock by exactly one of `complete` or the cancellation handler.
-                    if let resumeNow { continuation.resume(with: resumeNow) }
-                }
-            } onCancel: {
-                let continuation = state.withLock { state -> UnsafeContinuation<Value, any Error>? in
-                    if let continuation = state.waiters.removeValue(forKey: id) { return continuation }
-                    if state.result == nil { state.cancelledEarly.insert(id) }
-                    return nil
-                }
-                continuation?.resume(throwing: CancellationError())
-            }
+            // The child stored a `Value` (see `Nursery.startSoon`); only its type was erased.
+            try await child.value() as! Value
         }
-    }
-
-    /// The task ended.
-    func complete(_ result: Result<Value, any Error>) {
-        let waiters = state.withLock { state -> [UnsafeContinuation<Value, any Error>] in
-            state.result = result
-            state.cancelledEarly.removeAll()
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume(with: result) }
     }
 }
 
