@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 import Synchronization
@@ -100,6 +100,7 @@ public final class CancelScope: Sendable {
     ///     deadline that has passed when the scope is entered cancels it on entry.
     ///   - shield: Whether the scope ignores cancellation from outside: enclosing scopes and native
     ///     cancellation of the task. Its own ``cancel(reason:)`` and deadline still apply.
+    /// - SeeAlso: AnyIO `CancelScope(deadline=..., shield=...)`.
     public init(deadline: ContinuousClock.Instant? = nil, shield: Bool = false) {
         state = Mutex(State(deadline: deadline, shield: shield))
     }
@@ -130,6 +131,8 @@ public final class CancelScope: Sendable {
     ///
     /// Setting it while the scope is entered takes effect at once: a deadline in the past cancels
     /// the scope now.
+    ///
+    /// - SeeAlso: AnyIO `CancelScope.deadline` (`inf` where this is `nil`).
     public var deadline: ContinuousClock.Instant? {
         get { state.withLock { $0.deadline } }
         set {
@@ -147,6 +150,8 @@ public final class CancelScope: Sendable {
     /// Turning the shield off while an enclosing cancellation is pending cancels the scope at once.
     /// Swift's task cancellation cannot be undone, so turn the shield *on* before the outside
     /// cancellation arrives (normally: at creation).
+    ///
+    /// - SeeAlso: AnyIO `CancelScope.shield`.
     public var shield: Bool {
         get { state.withLock { $0.shield } }
         set {
@@ -159,12 +164,16 @@ public final class CancelScope: Sendable {
     }
 
     /// Whether ``cancel(reason:)`` was called or the deadline fired.
+    ///
+    /// - SeeAlso: AnyIO `CancelScope.cancel_called`.
     public var cancelCalled: Bool { state.withLock { $0.cancelCalled } }
 
     /// Whether the scope caught a cancellation: one was delivered inside it and stopped here.
     ///
     /// `false` when a cancel or deadline arrived after the body's last checkpoint (the body's
     /// result is then intact) or while the scope has not exited yet.
+    ///
+    /// - SeeAlso: AnyIO `CancelScope.cancelled_caught`.
     public var cancelledCaught: Bool { state.withLock { $0.cancelledCaught } }
 
     /// The first reason given to ``cancel(reason:)``; `"deadline"` if the deadline fired first;

@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 /// A scope that owns concurrently running child tasks.
@@ -18,11 +18,14 @@ public final class Nursery: Sendable {
     }
 
     /// The nursery's cancel scope: cancelling it cancels the body and every child.
+    ///
+    /// - SeeAlso: AnyIO `TaskGroup.cancel_scope`.
     public var cancelScope: CancelScope { storage.scope }
 
     /// Cancels the nursery: its body and all its children. Synchronous and idempotent.
     ///
     /// - Parameter reason: Why, kept as the scope's ``CancelScope/cancelReason`` if it is the first.
+    /// - SeeAlso: AnyIO `TaskGroup.cancel_scope.cancel()`.
     public func cancel(reason: String? = nil) {
         storage.scope.cancel(reason: reason)
     }

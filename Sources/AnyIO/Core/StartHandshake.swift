@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 import Synchronization

@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 /// Something whose body runs in its own Swift task and whose cancellation maps onto that task's

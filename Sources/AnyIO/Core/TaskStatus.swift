@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 /// The readiness handshake of a task started with ``Nursery/start(name:fileID:line:_:)``.
@@ -37,6 +37,8 @@ public struct TaskStatus<Value: Sendable>: ~Copyable, Sendable {
     }
 
     /// A status that discards the value, so a function written for `start` can be called directly.
+    ///
+    /// - SeeAlso: AnyIO `TASK_STATUS_IGNORED`.
     public static var ignored: TaskStatus<Value> { TaskStatus(nil) }
 
     /// Reports that the task is ready, with `value` for the caller of `start`.
@@ -49,6 +51,7 @@ public struct TaskStatus<Value: Sendable>: ~Copyable, Sendable {
     ///   cancelled or abandoned first — the value is dropped, the task is not moved and stays in
     ///   its cancelled scope (its next checkpoint throws). That is not an error. For ``ignored``,
     ///   `true`.
+    /// - SeeAlso: AnyIO `TaskStatus.started(value)`.
     @discardableResult
     public consuming func started(_ value: Value) -> Bool {
         guard let handshake else { return true }
@@ -60,6 +63,7 @@ extension TaskStatus where Value == Void {
     /// Reports that the task is ready. See ``started(_:)``.
     ///
     /// - Returns: `false` if `start` was cancelled or abandoned first.
+    /// - SeeAlso: AnyIO `TaskStatus.started()`.
     @discardableResult
     public consuming func started() -> Bool {
         started(())

@@ -1,5 +1,5 @@
 //===----------------------------------------------------------------------===//
-// This source file is part of AnyIO for Swift. Licensed under Apache-2.0.
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
 /// Runs `body` in a new cancel scope.
@@ -39,7 +39,7 @@ public func withCancelScope<T>(
 ///
 /// Use this to hand a scope out before entering it, for example with `status.started(scope)` in
 /// `Nursery.start`. A scope cancelled before it is entered is cancelled on entry: the body's
-/// first checkpoint throws. A scope can be entered only once.
+/// first checkpoint throws. Entering is not a checkpoint. A scope can be entered only once.
 ///
 /// - Parameters:
 ///   - scope: A scope that has not been entered yet.
@@ -48,6 +48,7 @@ public func withCancelScope<T>(
 /// - Returns: The body's value, or `nil` if `scope` caught a cancellation.
 /// - Throws: What the body throws, including `CancellationError` from enclosing cancellation.
 /// - Important: Entering a scope twice traps.
+/// - SeeAlso: AnyIO `with scope:` on a `CancelScope` created beforehand.
 @discardableResult
 public func withCancelScope<T>(
     _ scope: CancelScope,
@@ -88,6 +89,9 @@ public func moveOnAfter<T>(
 }
 
 /// Runs `body` with a deadline, and moves on if the deadline cancels it.
+///
+/// Behaves as ``moveOnAfter(_:shield:isolation:_:)`` with an absolute deadline: inside the scope,
+/// the deadline is ordinary cancellation, and entering is not a checkpoint.
 ///
 /// - Parameters:
 ///   - deadline: When the scope cancels itself.

@@ -76,8 +76,8 @@ public enum Runner {
     /// ```swift
     /// import AnyIO
     ///
-    /// let outcome = try await Runner.run(gracePeriod: .seconds(3)) { root in
-    ///     try await withNursery { nursery in
+    /// let outcome: Void? = try await Runner.run(gracePeriod: .seconds(3)) { root in
+    ///     try await withNursery { nursery -> Void in
     ///         nursery.startSoon(name: "server") {
     ///             do {
     ///                 try await serveForever()
