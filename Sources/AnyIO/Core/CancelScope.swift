@@ -214,33 +214,31 @@ public final class CancelScope: Sendable {
 
     // MARK: - Life cycle (used by the `with…` functions)
 
-    /// Enters the scope. Traps if it was entered before.
-    func enter(enclosing: (any CancelBoundary)?) {
-        let action = state.withLock { state -> CancelAction in
-            guard state.phase == .idle else {
-                fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
-            }
-            state.phase = .entered
-            state.enclosing = enclosing
-            // A deadline that already passed cancels on entry (either call may find the edge).
-            let fromDeadline = state.deadline != nil ? Self.rearmDeadline(&state, scope: self, flag: flag) : .none
-            let fromCancel = Self.updateEffective(&state, flag: flag)
-            return CancelAction(bodyTask: nil, nursery: fromDeadline.nursery ?? fromCancel.nursery)
-        }
-        action.run()
-    }
-
-    /// Called by the body task as its first action: registers it for cancellation, and cancels it
-    /// at once if the scope is already cancelled.
-    func bodyTaskStarted() {
+    /// Called by the body task as its first action: enters the scope, registers the task for
+    /// cancellation, and cancels it at once if the scope is already cancelled. Traps if the scope
+    /// was entered before.
+    ///
+    /// Entering from inside the body task leaves no window in which the scope is entered but its
+    /// task cannot be cancelled. A cancellation that reached the caller first was recorded as
+    /// `outerCancelled` and takes effect here.
+    func bodyTaskStarted(enclosing: (any CancelBoundary)?) {
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
-            let cancelled = state.withLock { state -> Bool in
+            let action = state.withLock { state -> CancelAction in
+                guard state.phase == .idle else {
+                    fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
+                }
+                state.phase = .entered
+                state.enclosing = enclosing
                 state.bodyTask = reference
-                return state.effective
+                // A deadline that already passed cancels on entry (either call may find the edge).
+                let fromDeadline = state.deadline != nil ? Self.rearmDeadline(&state, scope: self, flag: flag) : .none
+                let fromCancel = Self.updateEffective(&state, flag: flag)
+                return CancelAction(bodyTask: fromDeadline.bodyTask ?? fromCancel.bodyTask,
+                                    nursery: fromDeadline.nursery ?? fromCancel.nursery)
             }
-            if cancelled { current.cancel() }
+            action.run()
         }
     }
 

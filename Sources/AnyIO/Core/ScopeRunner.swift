@@ -22,35 +22,53 @@ func runScopeBody<T>(
     _ body: (CancelScope) async throws -> T,
     afterBody: ((_ bodyError: (any Error)?) async -> Void)? = nil
 ) async -> Result<T, any Error> {
-    scope.enter(enclosing: TaskContext.boundary)
     let slot = ResultSlot<T>()
-    await withTaskCancellationHandler {
-        await withoutActuallyEscaping(body) { body in
-            // UnsafeTransfer: the closure is called only by the body task, which is awaited below.
-            let transfer = UnsafeTransfer(body)
-            let task = Task.immediate { [isolation] in
-                _ = isolation  // capturing the isolated parameter isolates the task to it
-                scope.bodyTaskStarted()
-                await TaskContext.$boundary.withValue(scope) {
-                    do {
-                        slot.result = .success(try await transfer.value(scope))
-                    } catch {
-                        slot.result = .failure(error)
-                    }
-                }
+    await withoutActuallyEscaping(body) { body in
+        // UnsafeTransfer: the closure is called only by the body task, which is awaited before
+        // `withoutActuallyEscaping` ends.
+        let transfer = UnsafeTransfer(body)
+        await runScopeBodyTask(scope, isolation: isolation, afterBody: afterBody) {
+            do {
+                slot.result = .success(try await transfer.value(scope))
+                return nil
+            } catch {
+                slot.result = .failure(error)
+                return error
             }
-            await task.value
         }
-        if let afterBody {
-            if case .failure(let error) = slot.result { await afterBody(error) } else { await afterBody(nil) }
-        }
-    } onCancel: {
-        scope.cancelFromOutside()
     }
     guard let result = slot.result else {
         fatalError("AnyIO: internal error: a scope body ended without a result")
     }
     return result
+}
+
+/// The non-generic part of `runScopeBody`: runs `body` (which reports its error, if any) in the
+/// scope's task boundary.
+private func runScopeBodyTask(
+    _ scope: CancelScope,
+    isolation: isolated (any Actor)?,
+    afterBody: ((_ bodyError: (any Error)?) async -> Void)?,
+    _ body: @escaping () async -> (any Error)?
+) async {
+    let enclosing = TaskContext.boundary
+    // UnsafeTransfer: see `runScopeBody`; the body closure runs only in the task created below.
+    let transfer = UnsafeTransfer(body)
+    await withTaskCancellationHandler {
+        // The task-local is bound around the creation: `Task.immediate` copies task-locals, so
+        // the body sees its scope without a `withValue` frame of its own.
+        let task = TaskContext.$boundary.withValue(scope) {
+            Task.immediate { [isolation] () async -> (any Error)? in
+                _ = isolation  // capturing the isolated parameter isolates the task to it
+                scope.bodyTaskStarted(enclosing: enclosing)
+                return await transfer.value()
+            }
+        }
+        let bodyError = await task.value
+        if let afterBody { await afterBody(bodyError) }
+    } onCancel: {
+        scope.cancelFromOutside()
+    }
 }
 
 /// Finishes a scope whose body ended with `result`: returns the value, `nil` if the scope caught
