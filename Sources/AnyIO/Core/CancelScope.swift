@@ -332,7 +332,8 @@ extension CancelScope: CustomStringConvertible {
     }
 }
 
-/// A strong reference to a scope's body task, usable from any thread to cancel it.
+/// A strong reference to a boundary's task (a scope body or a nursery child), usable from any
+/// thread to cancel it.
 ///
 /// `withUnsafeCurrentTask` hands out a retained reference (the standard library retains the task
 /// for it), and the body task is an unstructured, heap-allocated task, so holding the reference

@@ -38,8 +38,8 @@ final class ChildTask: @unchecked Sendable {
     typealias Waiter = UnsafeContinuation<any Sendable, any Error>
 
     struct State {
-        /// The Swift task running the body; attached right after creation, dropped on exit.
-        var task: Task<Void, Never>?
+        /// The Swift task running the body, registered by the task itself (`begin`); dropped on exit.
+        var task: BodyTaskReference?
         /// The boundary this child is logically under: the caller of `start` until `started`,
         /// then the nursery's scope. Changes once, in `moveInto`.
         var host: (any CancelBoundary)?
@@ -79,29 +79,39 @@ final class ChildTask: @unchecked Sendable {
     /// The binding is made around the creation, and `Task` copies task-locals when it is created,
     /// so the child needs no `withValue` frame of its own (fewer async frames per sleeping task).
     ///
-    /// The task is created and recorded under the lock, so there is no window in which the child
-    /// runs but cannot be cancelled: a `cancel()` before this sets `flag`, which the task sees in
-    /// `begin()`; a `cancel()` during it waits for the lock and then finds the task.
+    /// No lock may be held here: creating a task and pushing a task-local take the runtime's
+    /// per-task status lock, which task cancellation holds while it runs our cancellation handlers
+    /// (that inversion deadlocked `start` against a cancelled caller).
     func launch(_ operation: sending @escaping () async -> Void) {
         // UnsafeTransfer: `operation` was sent to us and is handed to exactly one new task.
         let transfer = UnsafeTransfer(operation)
-        state.withLock { state in
-            // Creating a task only enqueues it: no user code runs under the lock.
-            state.task = TaskContext.$boundary.withValue(self) {
-                Task(operation: transfer.value)
-            }
+        _ = TaskContext.$boundary.withValue(self) {
+            Task(operation: transfer.value)
         }
     }
 
-    /// The first thing the child's task does: cancel itself if the child was cancelled before its
-    /// task existed, so `Task.isCancelled` holds from the body's first line.
+    /// The first thing the child's task does: registers itself for cancellation, and cancels
+    /// itself if the child was cancelled before, so `Task.isCancelled` mirrors the child's
+    /// cancellation from the body's first line (see `CancelBoundary`).
+    ///
+    /// A `cancel()` before this sets `flag`, which is read here under the lock; a `cancel()` after
+    /// it finds the reference. So there is no window in which the child runs but cannot be
+    /// cancelled.
     func begin() {
-        if flag.load(ordering: .acquiring) { cancelCurrentTask() }
+        withUnsafeCurrentTask { current in
+            guard let current else { return }
+            let reference = BodyTaskReference(current)
+            let cancelled = state.withLock { state -> Bool in
+                state.task = reference
+                return flag.load(ordering: .relaxed)
+            }
+            if cancelled { current.cancel() }
+        }
     }
 
     /// Requests cancellation of this child (from its nursery, its handle, or its `start` caller).
     func cancel() {
-        let task = state.withLock { state -> Task<Void, Never>? in
+        let task = state.withLock { state -> BodyTaskReference? in
             flag.store(true, ordering: .releasing)
             return state.task
         }
