@@ -89,7 +89,7 @@ public final class CancelScope: Sendable {
         }
     }
 
-    let state: Mutex<State>
+    let state: StateLock<State>
     /// Mirrors `State.effective` for the lock-free check in every checkpoint.
     let flag = Atomic<Bool>(false)
 
@@ -102,7 +102,7 @@ public final class CancelScope: Sendable {
     ///     cancellation of the task. Its own ``cancel(reason:)`` and deadline still apply.
     /// - SeeAlso: AnyIO `CancelScope(deadline=..., shield=...)`.
     public init(deadline: ContinuousClock.Instant? = nil, shield: Bool = false) {
-        state = Mutex(State(deadline: deadline, shield: shield))
+        state = StateLock(State(deadline: deadline, shield: shield))
     }
 
     /// Cancels the scope.

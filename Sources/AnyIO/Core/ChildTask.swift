@@ -55,7 +55,7 @@ final class ChildTask: @unchecked Sendable {
     let id: UInt64
     /// The name, given or derived from the call site.
     let taskName: TaskName
-    let state: Mutex<State>
+    let state: StateLock<State>
     /// Set when cancellation is requested for this child; never cleared.
     let flag = Atomic<Bool>(false)
 
@@ -69,7 +69,7 @@ final class ChildTask: @unchecked Sendable {
     init(name: TaskName, host: (any CancelBoundary)?) {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         taskName = name
-        state = Mutex(State(task: nil, host: host))
+        state = StateLock(State(task: nil, host: host))
     }
 
     var name: String { taskName.text }

@@ -36,7 +36,7 @@ final class NurseryStorage: Sendable {
 
     /// The nursery's cancel scope.
     let scope: CancelScope
-    let state = Mutex(State())
+    let state = StateLock(State())
 
     init(scope: CancelScope) {
         self.scope = scope

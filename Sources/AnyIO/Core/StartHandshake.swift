@@ -33,7 +33,7 @@ final class StartHandshake: Sendable {
 
     let child: ChildTask
     let nursery: NurseryStorage
-    let state = Mutex(State())
+    let state = StateLock(State())
 
     init(child: ChildTask, nursery: NurseryStorage) {
         self.child = child

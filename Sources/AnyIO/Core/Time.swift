@@ -82,7 +82,7 @@ final class ForeverWaiter: Sendable {
         /// Cancelled (before or after parking); terminal.
         case cancelled
     }
-    let state = Mutex(State.idle)
+    let state = StateLock(State.idle)
 
     func park(_ continuation: UnsafeContinuation<Void, any Error>) {
         let resumeNow = state.withLock { state -> Bool in

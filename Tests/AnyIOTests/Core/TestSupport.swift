@@ -31,10 +31,10 @@ struct TestError: Error, Equatable, CustomStringConvertible {
 
 /// A `Sendable` mutable cell for state shared between a test and the tasks it starts.
 final class TestBox<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
+    private let storage: StateLock<Value>
 
     init(_ value: Value) {
-        storage = Mutex(value)
+        storage = StateLock(value)
     }
 
     /// The current value. Reading and writing are each atomic; use `update` for
@@ -76,7 +76,7 @@ final class TestGate: Sendable {
         case suspend
     }
 
-    private let state = Mutex(State())
+    private let state = StateLock(State())
 
     init() {}
 
@@ -178,16 +178,6 @@ final class TestMainActorState {
         try await body()
         log.append("finished")
     }
-}
-
-/// The calling OS thread, to check that main-actor code really runs on the thread the
-/// main actor uses (without trapping, unlike `MainActor.assertIsolated`).
-func testCurrentThread() -> pthread_t {
-    pthread_self()
-}
-
-func testIsCurrentThread(_ thread: pthread_t) -> Bool {
-    pthread_equal(thread, pthread_self()) != 0
 }
 
 /// Whether `result` is a success holding `nil` (a scope that caught its cancellation).
