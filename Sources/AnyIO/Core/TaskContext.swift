@@ -42,10 +42,3 @@ func isCurrentlyCancelled() -> Bool {
 func throwIfCancelled() throws {
     if isCurrentlyCancelled() { throw CancellationError() }
 }
-
-/// Cancels the running task itself. Used when a body task starts inside a boundary that was
-/// already cancelled, so that `Task.isCancelled` is true from the body's first line.
-func cancelCurrentTask() {
-    // Safe: the reference is used only inside the closure, on the task it names.
-    withUnsafeCurrentTask { $0?.cancel() }
-}
