@@ -10,7 +10,7 @@ import Synchronization
 
 func benchCancel(_ n: Int) async throws {
     let started = Counter(), exited = Counter()
-    let allStarted = AllStartedSignal()
+    let allStarted = Event()
     var t1 = ContinuousClock.now, rss1 = 0
     let rss0 = currentRSSKB()
     let t0 = ContinuousClock.now
@@ -22,7 +22,7 @@ func benchCancel(_ n: Int) async throws {
                 try await sleepForever()
             }
         }
-        await allStarted.wait()
+        try await allStarted.wait()
         try await sleep(for: .milliseconds(20))  // let the last child reach sleepForever()
         t1 = ContinuousClock.now
         rss1 = currentRSSKB()
@@ -35,52 +35,4 @@ func benchCancel(_ n: Int) async throws {
          extra: [("spawn_seconds", jsonNumber((t1 - t0).seconds)),
                  ("rss_sleeping_kb", String(rss1)),
                  ("bytes_per_sleeping_task", String(Int((Double(rss1 - rss0) * 1024 / Double(n)).rounded())))])
-}
-
-/// Stand-in for AnyIO's `Event` in this workload (the library has no `Event` yet): a one-shot
-/// signal set once by the N-th child (the atomic `started` counter decides which child that is)
-/// and awaited by a single waiter, the nursery body, through a `CheckedContinuation` guarded by a
-/// `Mutex`. It is outside the timed part (it fires before t1) and only affects spawn_seconds.
-/// Replace it with `Event()` / `set()` / `try await wait()` once the library provides `Event`.
-final class AllStartedSignal: Sendable {
-    private enum State {
-        case idle
-        case waiting(CheckedContinuation<Void, Never>)
-        case set
-    }
-
-    private let state = Mutex<State>(.idle)
-
-    func set() {
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
-            switch state {
-            case .idle:
-                state = .set
-                return nil
-            case .waiting(let continuation):
-                state = .set
-                return continuation
-            case .set:
-                return nil
-            }
-        }
-        waiter?.resume()
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let alreadySet = state.withLock { state -> Bool in
-                switch state {
-                case .idle:
-                    state = .waiting(continuation)
-                    return false
-                case .set:
-                    return true
-                case .waiting:
-                    fatalError("AllStartedSignal supports a single waiter")
-                }
-            }
-            if alreadySet { continuation.resume() }
-        }
-    }
 }
