@@ -59,9 +59,9 @@ public final class CancelScope: Sendable {
         /// Set when the task that entered the scope was natively cancelled (which is how a
         /// cancelled enclosing scope, or `Task.cancel()`, reaches us). Never cleared.
         var outerCancelled = false
-        /// Whether the scope is effectively cancelled (mirrors `flag`). Invariant:
-        /// `effective == (phase == .entered-or-exited-after-entry && (cancelCalled || outerCancelled && !shield))`
-        /// as of the last transition while entered.
+        /// Whether the scope is effectively cancelled (mirrors `flag`). Invariant: once entered,
+        /// `effective == cancelCalled || (outerCancelled && !shield)` after every transition;
+        /// never true before entry.
         var effective = false
         /// The task running the body: registered by the body task itself as its first action, so
         /// there is no window in which the scope is entered but its task cannot be cancelled.
@@ -139,7 +139,8 @@ public final class CancelScope: Sendable {
             let action = state.withLock { state -> CancelAction in
                 state.deadline = newValue
                 guard state.phase == .entered else { return .none }  // armed on entry
-                return Self.rearmDeadline(&state, scope: self, flag: flag)
+                Self.rearmDeadline(&state, scope: self)
+                return Self.updateEffective(&state, flag: flag)
             }
             action.run()
         }
@@ -193,23 +194,29 @@ public final class CancelScope: Sendable {
         return CancelAction(bodyTask: state.bodyTask, nursery: state.nursery)
     }
 
-    /// Disarms the current timer entry and arms one for `state.deadline` (or cancels now).
-    static func rearmDeadline(_ state: inout State, scope: CancelScope, flag: borrowing Atomic<Bool>) -> CancelAction {
+    /// The deadline passed: the scope is cancelled, with the reason "deadline" unless one was
+    /// given first (C11). The caller then runs `updateEffective`.
+    static func markDeadlineFired(_ state: inout State) {
+        guard !state.cancelCalled else { return }
+        state.cancelCalled = true
+        if state.reason == nil { state.reason = "deadline" }
+    }
+
+    /// Disarms the current timer entry, then arms one for `state.deadline`, or marks the deadline
+    /// fired if it has passed. The caller then runs `updateEffective`.
+    static func rearmDeadline(_ state: inout State, scope: CancelScope) {
         if let entry = state.timerEntry {
             DeadlineTimer.shared.disarm(entry)
             state.timerEntry = nil
         }
-        guard let deadline = state.deadline, !state.cancelCalled else { return .none }
+        guard let deadline = state.deadline, !state.cancelCalled else { return }
         if deadline <= .now {
-            // Already passed: the deadline "fires" now.
-            state.cancelCalled = true
-            if state.reason == nil { state.reason = "deadline" }
-            return updateEffective(&state, flag: flag)
+            markDeadlineFired(&state)
+            return
         }
         let entry = TimerEntry(deadline: deadline, scope: scope)
         state.timerEntry = entry
         DeadlineTimer.shared.arm(entry)
-        return .none
     }
 
     // MARK: - Life cycle (used by the `with…` functions)
@@ -232,11 +239,9 @@ public final class CancelScope: Sendable {
                 state.phase = .entered
                 state.enclosing = enclosing
                 state.bodyTask = reference
-                // A deadline that already passed cancels on entry (either call may find the edge).
-                let fromDeadline = state.deadline != nil ? Self.rearmDeadline(&state, scope: self, flag: flag) : .none
-                let fromCancel = Self.updateEffective(&state, flag: flag)
-                return CancelAction(bodyTask: fromDeadline.bodyTask ?? fromCancel.bodyTask,
-                                    nursery: fromDeadline.nursery ?? fromCancel.nursery)
+                // A deadline that already passed cancels on entry.
+                if state.deadline != nil { Self.rearmDeadline(&state, scope: self) }
+                return Self.updateEffective(&state, flag: flag)
             }
             action.run()
         }
@@ -257,9 +262,7 @@ public final class CancelScope: Sendable {
             // A stale entry (re-armed or exited meanwhile) must not cancel.
             guard state.timerEntry === entry else { return .none }
             state.timerEntry = nil
-            guard !state.cancelCalled else { return .none }
-            state.cancelCalled = true
-            if state.reason == nil { state.reason = "deadline" }
+            Self.markDeadlineFired(&state)
             return Self.updateEffective(&state, flag: flag)
         }
         action.run()
