@@ -74,6 +74,9 @@ public final class CancelScope: Sendable {
         var nursery: NurseryStorage?
         /// The boundary that was current when the scope was entered.
         var enclosing: (any CancelBoundary)?
+        /// The logical task the body belongs to: the enclosing boundary's, or for an outermost
+        /// scope the foreign task that entered it. Set on entry, kept after exit.
+        var logicalTask: LogicalTask?
     }
 
     /// What the caller of a state transition must do after releasing the lock.
@@ -228,7 +231,7 @@ public final class CancelScope: Sendable {
     /// Entering from inside the body task leaves no window in which the scope is entered but its
     /// task cannot be cancelled. A cancellation that reached the caller first was recorded as
     /// `outerCancelled` and takes effect here.
-    func bodyTaskStarted(enclosing: (any CancelBoundary)?) {
+    func bodyTaskStarted(enclosing: (any CancelBoundary)?, root: LogicalTask?) {
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
@@ -238,6 +241,7 @@ public final class CancelScope: Sendable {
                 }
                 state.phase = .entered
                 state.enclosing = enclosing
+                state.logicalTask = enclosing?.logicalTask ?? root
                 state.bodyTask = reference
                 // A deadline that already passed cancels on entry.
                 if state.deadline != nil { Self.rearmDeadline(&state, scope: self) }
@@ -313,6 +317,12 @@ extension CancelScope: CancelBoundary {
         state.withLock { ($0.deadline, $0.shield) }
     }
     var owningTask: ChildTask? { enclosingBoundary?.owningTask }
+    var logicalTask: LogicalTask {
+        guard let task = state.withLock({ $0.logicalTask }) else {
+            fatalError("AnyIO: internal error: a cancel scope's logical task was read before entry")
+        }
+        return task
+    }
 }
 
 extension CancelScope: CustomStringConvertible {

@@ -176,4 +176,5 @@ extension ChildTask: CancelBoundary {
     var enclosingBoundary: (any CancelBoundary)? { state.withLock { $0.host } }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { (nil, false) }
     var owningTask: ChildTask? { self }
+    var logicalTask: LogicalTask { LogicalTask(child: self) }
 }

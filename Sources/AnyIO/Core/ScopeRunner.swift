@@ -52,6 +52,8 @@ private func runScopeBodyTask(
     _ body: @escaping () async -> (any Error)?
 ) async {
     let enclosing = TaskContext.boundary
+    // An outermost scope's body belongs to the foreign task that entered it (see `LogicalTask`).
+    let root = enclosing == nil ? LogicalTask.currentForeign() : nil
     // UnsafeTransfer: see `runScopeBody`; the body closure runs only in the task created below.
     let transfer = UnsafeTransfer(body)
     await withTaskCancellationHandler {
@@ -60,7 +62,7 @@ private func runScopeBodyTask(
         let task = TaskContext.$boundary.withValue(scope) {
             Task.immediate { [isolation] () async -> (any Error)? in
                 _ = isolation  // capturing the isolated parameter isolates the task to it
-                scope.bodyTaskStarted(enclosing: enclosing)
+                scope.bodyTaskStarted(enclosing: enclosing, root: root)
                 return await transfer.value()
             }
         }

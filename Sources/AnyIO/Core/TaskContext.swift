@@ -20,6 +20,8 @@ protocol CancelBoundary: AnyObject, Sendable {
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { get }
     /// The library task this boundary runs in, if the library started it.
     var owningTask: ChildTask? { get }
+    /// The logical task this boundary belongs to (see `LogicalTask`).
+    var logicalTask: LogicalTask { get }
 }
 
 /// Task-local state of the library.
