@@ -49,6 +49,8 @@ final class ChildTask: @unchecked Sendable {
         var waiters: [UInt64: Waiter] = [:]
         /// Waiter ids whose cancellation arrived before their continuation (cancel-before-suspend).
         var cancelledEarly: Set<UInt64> = []
+        /// Resources this task holds that must learn when it ends (locks it owns).
+        var heldResources: [any HeldResource] = []
     }
 
     /// A process-wide unique number; also used for waiter ids.
@@ -124,17 +126,39 @@ final class ChildTask: @unchecked Sendable {
         state.withLock { $0.host = scope }
     }
 
-    /// The body ended: keep the outcome, drop the task, wake `value` waiters.
+    /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake
+    /// `value` waiters.
     func complete(_ result: Result<any Sendable, any Error>) {
-        let waiters = state.withLock { state -> [Waiter] in
+        let (waiters, resources) = state.withLock { state -> ([Waiter], [any HeldResource]) in
             state.result = result
             state.task = nil
-            guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return [] }
+            let resources = state.heldResources
+            state.heldResources = []
+            guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return ([], resources) }
             state.cancelledEarly = []
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return (Array(state.waiters.values), resources)
+        }
+        // Outside the lock: a resource wakes its own waiters.
+        if !resources.isEmpty {
+            let me = LogicalTask(child: self)
+            for resource in resources { resource.holderEnded(me) }
         }
         for waiter in waiters { waiter.resume(with: result) }
+    }
+
+    /// This task now holds `resource` (it acquired a lock). Called by the task itself.
+    func holdResource(_ resource: any HeldResource) {
+        state.withLock { $0.heldResources.append(resource) }
+    }
+
+    /// This task no longer holds `resource`. Called by the task itself.
+    func dropResource(_ resource: any HeldResource) {
+        state.withLock { state in
+            if let index = state.heldResources.lastIndex(where: { $0 === resource }) {
+                state.heldResources.remove(at: index)
+            }
+        }
     }
 
     /// The outcome, if the body ended.
@@ -169,6 +193,13 @@ final class ChildTask: @unchecked Sendable {
             continuation?.resume(throwing: CancellationError())
         }
     }
+}
+
+/// A resource that a library task holds and that must learn when the task ends while still
+/// holding it (a `Lock` breaks then: Trio 0.27 semantics).
+protocol HeldResource: AnyObject, Sendable {
+    /// `task` ended while holding the resource. Called outside every library lock.
+    func holderEnded(_ task: LogicalTask)
 }
 
 extension ChildTask: CancelBoundary {

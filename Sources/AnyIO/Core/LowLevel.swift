@@ -22,7 +22,7 @@ public enum LowLevel {
     /// - Throws: `CancellationError` if the enclosing cancel scope (or the Swift task) is
     ///   cancelled; then it does not yield.
     /// - SeeAlso: AnyIO `lowlevel.checkpoint()`.
-    public static func checkpoint() async throws {
+    public nonisolated(nonsending) static func checkpoint() async throws {
         try throwIfCancelled()
         await Task.yield()
     }
@@ -32,14 +32,14 @@ public enum LowLevel {
     /// - Throws: `CancellationError` if the enclosing cancel scope (or the Swift task) is
     ///   cancelled.
     /// - SeeAlso: AnyIO `lowlevel.checkpoint_if_cancelled()`.
-    public static func checkpointIfCancelled() async throws {
+    public nonisolated(nonsending) static func checkpointIfCancelled() async throws {
         try throwIfCancelled()
     }
 
     /// Yields to the scheduler without checking for cancellation.
     ///
     /// - SeeAlso: AnyIO `lowlevel.cancel_shielded_checkpoint()`.
-    public static func cancelShieldedCheckpoint() async {
+    public nonisolated(nonsending) static func cancelShieldedCheckpoint() async {
         await Task.yield()
     }
 }

@@ -50,7 +50,7 @@ public final class Event: Sendable {
     /// - Throws: `CancellationError` if the enclosing cancel scope is cancelled before or while
     ///   waiting, also when the event is already set.
     /// - SeeAlso: AnyIO `Event.wait()`.
-    public func wait() async throws {
+    public nonisolated(nonsending) func wait() async throws {
         try await storage.wait()
     }
 

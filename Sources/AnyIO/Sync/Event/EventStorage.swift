@@ -22,7 +22,7 @@ final class EventStorage: Sendable {
 
     var waitingCount: Int { state.withLock { $0.waitingCount } }
 
-    func wait() async throws {
+    nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
         if isSet {
             await Task.yield()
