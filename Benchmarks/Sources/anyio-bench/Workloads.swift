@@ -5,11 +5,12 @@
 //
 // Only implemented workloads are listed here: the harness runs exactly what `anyio-bench list`
 // names and reports the rest as "not implemented". One file per workload family:
-//   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4).
+//   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4),
+//   Lock.swift (W6).
 //
 // Not implemented yet (the library lacks the API; see the sketches at the end of this file):
 //   W5 channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1, channel-c0-4x4,
-//      channel-c1024-4x4 (memory object streams), W6 lock, W7 to_thread, W8 tcp-echo.
+//      channel-c1024-4x4 (memory object streams), W7 to_thread, W8 tcp-echo.
 
 let workloads: [String: Workload] = [
     "checkpoint": benchCheckpoint,
@@ -17,6 +18,8 @@ let workloads: [String: Workload] = [
     "start": benchStart,
     "cancel": benchCancel,
     "scope": benchScope,
+    "lock": benchLock,
+    "lock:fast": benchLockFast,
 ]
 
 /// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the
@@ -56,27 +59,6 @@ func benchChannel(_ n: Int, buffer: Int, producers: Int, consumers: Int, name: S
     try check(count.load() == total && sum.load() == total * (total - 1) / 2, "\(name): got \(count.load()) of \(total)")
     emit(workload: name, n: total, seconds: s,
          variant: "makeMemoryObjectStream(bufferSize: \(buffer == .max ? "inf" : String(buffer))), \(producers)p/\(consumers)c")
-}
-
-func benchLock(_ n: Int) async throws {
-    let tasks = 100, per = n / tasks, total = per * tasks
-    let lock = Lock()
-    let count = UnprotectedBox()  // protected by `lock` only
-    let sw = Stopwatch()
-    try await withNursery { nursery in
-        for _ in 0..<tasks {
-            nursery.startSoon {
-                for _ in 0..<per {
-                    try await lock.acquire()
-                    count.value &+= 1
-                    lock.release()
-                }
-            }
-        }
-    }
-    let s = sw.seconds
-    try check(count.value == total, "lock count \(count.value) != \(total)")
-    emit(workload: "lock", n: total, seconds: s, variant: "Lock, 100 tasks")
 }
 
 func benchToThread(_ n: Int) async throws {

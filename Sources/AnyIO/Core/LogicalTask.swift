@@ -11,56 +11,63 @@
 /// - the nursery child (`ChildTask`) the code runs in, when the library started it;
 /// - otherwise the Swift task that entered the outermost library scope, or the running Swift task
 ///   when no library scope is active (a "foreign" task: `Task { }`, a test, `main`).
-struct LogicalTask: Hashable, Sendable {
-    /// The library task, for code running in a nursery child; `nil` for a foreign task.
-    let child: ChildTask?
-    /// The Swift task, for a foreign task.
+enum LogicalTask: Hashable, Sendable {
+    /// Code running in a nursery child.
+    case library(ChildTask)
+    /// Code running in a Swift task the library did not start (or in scopes it entered).
     ///
-    /// Holding it keeps the task object alive (`withUnsafeCurrentTask` hands out a retained
-    /// reference), so its identity cannot be reused by another task while a lock is held by it.
-    private let foreign: ForeignTaskReference?
+    /// Holding the reference keeps the task object alive (`withUnsafeCurrentTask` hands out a
+    /// retained reference), so its identity cannot be reused by another task while, say, a lock
+    /// is held by it.
+    case foreign(ForeignTaskReference)
+
+    // One pointer wide (both payloads are single references), so copying it is one retain.
 
     init(child: ChildTask) {
-        self.child = child
-        foreign = nil
+        self = .library(child)
     }
 
-    private init(foreign: ForeignTaskReference) {
-        child = nil
-        self.foreign = foreign
+    /// The library task, for code running in a nursery child; `nil` for a foreign task.
+    var child: ChildTask? {
+        if case .library(let child) = self { return child }
+        return nil
     }
 
     /// The running Swift task as a foreign task (callers check first that no library boundary is
     /// active). `nil` only outside any task, which async code never is.
     static func currentForeign() -> LogicalTask? {
         withUnsafeCurrentTask { task in
-            task.map { LogicalTask(foreign: ForeignTaskReference(task: $0)) }
+            task.map { .foreign(ForeignTaskReference(task: $0)) }
         }
     }
 
     static func == (lhs: LogicalTask, rhs: LogicalTask) -> Bool {
-        if let left = lhs.child { return left === rhs.child }
-        return rhs.child == nil && lhs.foreign == rhs.foreign
+        switch (lhs, rhs) {
+        case (.library(let left), .library(let right)): return left === right
+        case (.foreign(let left), .foreign(let right)): return left == right
+        default: return false
+        }
     }
 
     func hash(into hasher: inout Hasher) {
-        if let child {
-            hasher.combine(ObjectIdentifier(child))
-        } else {
-            hasher.combine(foreign)
+        switch self {
+        case .library(let child): hasher.combine(ObjectIdentifier(child))
+        case .foreign(let task): hasher.combine(task)
         }
     }
 
     /// A short description for error and trap messages.
     var description: String {
-        if let child { return "task '\(child.name)'" }
-        return "a task not started by AnyIO"
+        switch self {
+        case .library(let child): return "task '\(child.name)'"
+        case .foreign: return "a task not started by AnyIO"
+        }
     }
 }
 
 /// The identity of a Swift task the library did not start.
 // @unchecked Sendable: only compared and hashed (by task identity), never used to act on the task.
-private struct ForeignTaskReference: Hashable, @unchecked Sendable {
+struct ForeignTaskReference: Hashable, @unchecked Sendable {
     let task: UnsafeCurrentTask
 }
 

@@ -6,14 +6,19 @@
 /// caller must do once it has released the lock.
 struct EventStateMachine<Waiter> {
     private enum State {
-        /// Not set yet. `waiters` are suspended `wait()` calls by id; `cancelledEarly` holds ids
-        /// whose cancellation arrived before their continuation did (cancel-before-suspend).
-        case pending(waiters: [WaiterID: Waiter], cancelledEarly: Set<WaiterID>)
+        /// Not set yet.
+        case pending
         /// Set. Terminal: every later `wait()` completes at once.
         case set
     }
 
-    private var state = State.pending(waiters: [:], cancelledEarly: [])
+    private var state = State.pending
+    /// Suspended `wait()` calls by id. Invariant: empty once set.
+    /// Kept outside `State` so that it is mutated in place, not copied on every change.
+    private var waiters: [WaiterID: Waiter] = [:]
+    /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
+    /// Invariant: empty once set.
+    private var cancelledEarly: Set<WaiterID> = []
 
     init() {}
 
@@ -49,19 +54,17 @@ struct EventStateMachine<Waiter> {
     }
 
     /// The number of suspended waiters.
-    var waitingCount: Int {
-        switch state {
-        case .pending(let waiters, _): return waiters.count
-        case .set: return 0
-        }
-    }
+    var waitingCount: Int { waiters.count }
 
     mutating func set() -> SetAction {
         switch state {
-        case .pending(let waiters, _):
+        case .pending:
             // First set: wake everyone; the early-cancelled ids no longer matter.
             state = .set
-            return .resumeAll(Array(waiters.values))
+            let woken = Array(waiters.values)
+            waiters = [:]
+            cancelledEarly = []
+            return .resumeAll(woken)
         case .set:
             // Idempotent.
             return .none
@@ -70,16 +73,14 @@ struct EventStateMachine<Waiter> {
 
     mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
         switch state {
-        case .pending(var waiters, var cancelledEarly):
+        case .pending:
             if cancelledEarly.remove(id) != nil {
                 // Its cancellation handler already ran: cancel it instead of storing it.
-                state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
                 return .cancel(waiter)
             }
             // Normal path: wait for `set()`.
             precondition(waiters[id] == nil, "AnyIO: Event waiter \(id.rawValue) suspended twice")
             waiters[id] = waiter
-            state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
             return .suspend
         case .set:
             // Set between the caller's check and its suspension: complete normally.
@@ -89,15 +90,13 @@ struct EventStateMachine<Waiter> {
 
     mutating func cancel(_ id: WaiterID) -> CancelAction {
         switch state {
-        case .pending(var waiters, var cancelledEarly):
+        case .pending:
             if let waiter = waiters.removeValue(forKey: id) {
                 // Suspended and not set: it leaves with CancellationError.
-                state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
                 return .cancel(waiter)
             }
             // Not suspended yet: remember, so `suspend` cancels it.
             cancelledEarly.insert(id)
-            state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
             return .none
         case .set:
             // Already resumed normally by `set()` (the set came first).

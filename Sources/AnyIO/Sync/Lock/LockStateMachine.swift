@@ -22,13 +22,17 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         case unlocked
         /// `owner` holds the lock. `grantedTo` is the waiter id it was handed to, if it got the
         /// lock by waiting: a cancellation that arrives for that id after the hand-off is stale
-        /// (the acquisition won). `waiters` are suspended acquirers in FIFO order.
-        case locked(owner: Owner, grantedTo: WaiterID?, waiters: WaiterQueue<Entry>)
+        /// (the acquisition won).
+        case locked(owner: Owner, grantedTo: WaiterID?)
         /// The owner task ended while holding the lock. Terminal: every acquirer fails.
         case broken
     }
 
     private var state = State.unlocked
+    /// Suspended acquirers in FIFO order. Invariant: empty unless `state` is `.locked`.
+    /// Kept outside `State` so that queueing mutates it in place (an associated value would be
+    /// copied on every change: copy-on-write showed up in the `lock` benchmark's profile).
+    private var waiters = WaiterQueue<Entry>()
     /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
     /// Not recorded once broken: a broken lock fails the caller anyway.
     private var cancelledEarly: Set<WaiterID> = []
@@ -103,22 +107,19 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
 
     /// The current holder, if any.
     var owner: Owner? {
-        if case .locked(let owner, _, _) = state { return owner }
+        if case .locked(let owner, _) = state { return owner }
         return nil
     }
 
     /// The number of suspended acquirers.
-    var waitingCount: Int {
-        if case .locked(_, _, let waiters) = state { return waiters.count }
-        return 0
-    }
+    var waitingCount: Int { waiters.count }
 
     mutating func acquire(_ caller: Owner) -> AcquireAction {
         switch state {
         case .unlocked:
-            state = .locked(owner: caller, grantedTo: nil, waiters: WaiterQueue())
+            state = .locked(owner: caller, grantedTo: nil)
             return .acquired
-        case .locked(let owner, _, _):
+        case .locked(let owner, _):
             return owner == caller ? .alreadyHeld : .mustWait
         case .broken:
             return .broken
@@ -134,12 +135,11 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         case .unlocked:
             // Released between the fast path and now: take it. Recorded as granted, so a
             // cancellation arriving before the caller returns is recognised as stale.
-            state = .locked(owner: caller, grantedTo: id, waiters: WaiterQueue())
+            state = .locked(owner: caller, grantedTo: id)
             return .resume(waiter)
-        case .locked(let owner, let grantedTo, var waiters):
+        case .locked(let owner, _):
             if owner == caller { return .alreadyHeld(waiter) }
             waiters.append(id, Entry(owner: caller, waiter: waiter))
-            state = .locked(owner: owner, grantedTo: grantedTo, waiters: waiters)
             return .suspend
         case .broken:
             return .broken(waiter)
@@ -152,13 +152,12 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
             // Not suspended yet (had it suspended, the lock would be held): remember.
             cancelledEarly.insert(id)
             return .none
-        case .locked(let owner, let grantedTo, var waiters):
+        case .locked(_, let grantedTo):
             if grantedTo == id {
                 // Handed the lock before the cancellation arrived: the acquisition stands.
                 return .none
             }
             if let entry = waiters.remove(id) {
-                state = .locked(owner: owner, grantedTo: grantedTo, waiters: waiters)
                 return .cancel(entry.waiter)
             }
             // Not suspended yet: remember, so `suspend` cancels it instead of queueing it.
@@ -174,11 +173,11 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         switch state {
         case .unlocked:
             return .notOwner(holder: nil)
-        case .locked(let owner, _, var waiters):
+        case .locked(let owner, _):
             guard owner == caller else { return .notOwner(holder: owner) }
             if let (id, entry) = waiters.popFirst() {
                 // FIFO hand-off: the first waiter owns the lock from now on.
-                state = .locked(owner: entry.owner, grantedTo: id, waiters: waiters)
+                state = .locked(owner: entry.owner, grantedTo: id)
                 return .resume(entry.waiter)
             }
             state = .unlocked
@@ -190,7 +189,7 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
 
     /// The task `ended` has finished; if it still holds the lock, the lock breaks (Trio 0.27).
     mutating func ownerEnded(_ ended: Owner) -> BreakAction {
-        guard case .locked(let owner, _, var waiters) = state, owner == ended else { return .none }
+        guard case .locked(let owner, _) = state, owner == ended else { return .none }
         state = .broken
         cancelledEarly = []
         return .failAll(waiters.removeAll().map(\.waiter))
