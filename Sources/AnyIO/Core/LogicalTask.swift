@@ -21,7 +21,9 @@ enum LogicalTask: Hashable, Sendable {
     /// is held by it.
     case foreign(ForeignTaskReference)
 
-    // One pointer wide (both payloads are single references), so copying it is one retain.
+    // Both payloads are class references, so the enum is one pointer wide with a layout known at
+    // compile time: copying it is one retain. (A payload holding `UnsafeCurrentTask` directly, a
+    // resilient type, made every copy and switch a runtime call: it showed in the lock profile.)
 
     init(child: ChildTask) {
         self = .library(child)
@@ -65,10 +67,22 @@ enum LogicalTask: Hashable, Sendable {
     }
 }
 
-/// The identity of a Swift task the library did not start.
-// @unchecked Sendable: only compared and hashed (by task identity), never used to act on the task.
-struct ForeignTaskReference: Hashable, @unchecked Sendable {
+/// The identity of a Swift task the library did not start: equal and hashed by the task.
+// @unchecked Sendable: immutable; only compared and hashed, never used to act on the task.
+final class ForeignTaskReference: Hashable, @unchecked Sendable {
     let task: UnsafeCurrentTask
+
+    init(task: UnsafeCurrentTask) {
+        self.task = task
+    }
+
+    static func == (lhs: ForeignTaskReference, rhs: ForeignTaskReference) -> Bool {
+        lhs.task == rhs.task
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(task)
+    }
 }
 
 /// The logical task of the running code (see `LogicalTask`).
