@@ -175,7 +175,7 @@ final class ChildTask: @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: Waiter) in
                 let resumeNow = state.withLock { state -> Result<any Sendable, any Error>? in
-                    if state.cancelledEarly.remove(waiterID) != nil { return .failure(CancellationError()) }
+                    if !state.cancelledEarly.isEmpty, state.cancelledEarly.remove(waiterID) != nil { return .failure(CancellationError()) }
                     if let result = state.result { return result }
                     state.waiters[waiterID] = continuation
                     return nil

@@ -48,8 +48,8 @@ struct ConditionStateMachine<Waiter> {
     }
 
     mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        if notifiedEarly.remove(id) != nil { return .resume(waiter) }
-        if cancelledEarly.remove(id) != nil { return .cancel(waiter) }
+        if !notifiedEarly.isEmpty, notifiedEarly.remove(id) != nil { return .resume(waiter) }
+        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil { return .cancel(waiter) }
         guard queue.replace(id, with: waiter) else {
             preconditionFailure("AnyIO: internal error: Condition waiter \(id.rawValue) suspended without a reservation")
         }

@@ -74,7 +74,7 @@ struct EventStateMachine<Waiter> {
     mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
         switch state {
         case .pending:
-            if cancelledEarly.remove(id) != nil {
+            if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
                 // Its cancellation handler already ran: cancel it instead of storing it.
                 return .cancel(waiter)
             }

@@ -127,7 +127,7 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
     }
 
     mutating func suspend(_ id: WaiterID, _ caller: Owner, _ waiter: Waiter) -> SuspendAction {
-        if cancelledEarly.remove(id) != nil {
+        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
             // Its cancellation handler already ran: it never queues.
             return .cancel(waiter)
         }
