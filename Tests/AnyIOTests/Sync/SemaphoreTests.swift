@@ -44,19 +44,32 @@ struct SemaphoreTests {
     }
     // anyio: tests/test_synchronization.py::TestSemaphore::test_manual_acquire
 
-    @Test("fastAcquire: an uncontended acquire takes the permit and still checks cancellation")
-    func fastAcquire() async throws {
+    @Test("fastAcquire does not yield when uncontended")
+    @MainActor
+    func fastAcquireDoesNotYield() async throws {
         let semaphore = Semaphore(initialValue: 1, fastAcquire: true)
-        try await semaphore.withPermit { #expect(semaphore.value == 0) }
+        let otherRan = TestMainActorState()
+        try await withNursery { nursery in
+            nursery.startSoon { @MainActor in otherRan.counter += 1 }
+            try await semaphore.withPermit {
+                // No suspension since the child was started: a main-actor child cannot have run.
+                #expect(otherRan.counter == 0)
+            }
+        }
+        #expect(otherRan.counter == 1)
         #expect(semaphore.value == 1)
-        // Still a cancel point: a cancelled caller takes nothing.
+    }
+    // anyio: tests/test_synchronization.py::TestSemaphore::test_fast_acquire
+
+    @Test("fastAcquire still checks cancellation, and waits when contended")
+    func fastAcquireChecksCancellationAndWaits() async throws {
+        let semaphore = Semaphore(initialValue: 1, fastAcquire: true)
         let result: Void? = try await withCancelScope { scope in
             scope.cancel()
             try await semaphore.acquire()
         }
         #expect(result == nil)
         #expect(semaphore.value == 1)
-        // Contended, it waits like any acquire.
         try await semaphore.acquire()
         let acquired = RaceFlag()
         try await withNursery { nursery in
@@ -72,9 +85,6 @@ struct SemaphoreTests {
         #expect(acquired.isSet)
         #expect(semaphore.value == 1)
     }
-    // anyio: tests/test_synchronization.py::TestSemaphore::test_fast_acquire
-    // (That no yield happens is not observable on the multi-threaded cooperative pool, where the
-    // other task may run in parallel anyway; the cancellation check and the waiting are.)
 
     @Test("tryAcquire takes a free permit, and fails without one")
     func tryAcquire() {

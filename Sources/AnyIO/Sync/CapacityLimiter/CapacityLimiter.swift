@@ -83,7 +83,7 @@ public final class CapacityLimiter: Sendable {
     /// - Throws: `CancellationError` if the enclosing cancel scope is cancelled before or while
     ///   waiting; ``AlreadyBorrowingError`` if the task already holds one of this limiter's tokens.
     /// - SeeAlso: AnyIO `CapacityLimiter.acquire()`.
-    public func acquire() async throws {
+    public nonisolated(nonsending) func acquire() async throws {
         try await storage.acquire(Borrower(task: currentLogicalTask()))
     }
 
@@ -97,7 +97,7 @@ public final class CapacityLimiter: Sendable {
     ///   waiting; ``AlreadyBorrowingError`` if `borrower` already holds one of this limiter's
     ///   tokens or is already waiting for one.
     /// - SeeAlso: AnyIO `CapacityLimiter.acquire_on_behalf_of(borrower)`.
-    public func acquire(onBehalfOf borrower: some Hashable & Sendable) async throws {
+    public nonisolated(nonsending) func acquire(onBehalfOf borrower: some Hashable & Sendable) async throws {
         try await storage.acquire(Borrower(borrower))
     }
 

@@ -19,7 +19,8 @@
 /// ever free while someone waits (no barging).
 /// Invariant: a borrower is in at most one of `borrowers` and `waitingBorrowers`, and at most
 /// once (borrowing twice is refused), so `borrowers.count` is the number of tokens borrowed.
-/// Invariant: `waitingBorrowers` maps exactly the borrowers of the entries in `waiters`.
+/// Invariant: `queuedBorrowers` has exactly the ids in `waiters`, and `waitingBorrowers` exactly
+/// their borrowers.
 struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     /// Where a queued waiter is.
     private enum Slot {
@@ -27,12 +28,6 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
         case registered
         /// Suspended on this continuation.
         case suspended(Waiter)
-    }
-
-    /// A queued acquire: who borrows, and where its continuation is.
-    private struct Entry {
-        var borrower: Borrower
-        var slot: Slot
     }
 
     /// The number of tokens that may be borrowed at once; `Int.max` means no limit. Changed only
@@ -44,10 +39,12 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     private(set) var borrowers: Set<Borrower> = []
     /// The blocked acquirers, first come first served. Grows in `acquire(_:borrower:)`, shrinks
     /// when a token is handed over or a waiter is cancelled.
-    private var waiters = TokenWaiterQueue<Entry>()
-    /// The borrower of every queued waiter, to refuse a second acquire by the same borrower.
+    private var waiters = WaiterQueue<Slot>()
+    /// The borrower of each queued waiter, by waiter id. Changes with `waiters`.
+    private var queuedBorrowers: [WaiterID: Borrower] = [:]
+    /// The borrowers of the queued waiters, to refuse a second acquire by the same borrower.
     /// Changes with `waiters`.
-    private var waitingBorrowers: [Borrower: WaiterID] = [:]
+    private var waitingBorrowers: Set<Borrower> = []
     /// Waiters that were handed a token before their continuation came in. Emptied by
     /// `suspended(_:_:)`.
     private var grantedEarly: Set<WaiterID> = []
@@ -122,7 +119,7 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
 
     /// A non-blocking acquire for `borrower`.
     mutating func tryAcquire(_ borrower: Borrower) -> TryAcquireAction {
-        if borrowers.contains(borrower) || waitingBorrowers[borrower] != nil {
+        if borrowers.contains(borrower) || waitingBorrowers.contains(borrower) {
             // Borrowing twice is refused (AnyIO raises RuntimeError).
             return .alreadyBorrowing
         }
@@ -147,41 +144,40 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
             return .alreadyBorrowing
         case .wouldBlock:
             // Wait behind the others, FIFO.
-            waiters.append(id, Entry(borrower: borrower, slot: .registered))
-            waitingBorrowers[borrower] = id
+            waiters.append(id, .registered)
+            queuedBorrowers[id] = borrower
+            waitingBorrowers.insert(borrower)
             return .enqueued
         }
     }
 
     /// A queued `acquire()` hands in its continuation.
     mutating func suspended(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        if grantedEarly.remove(id) != nil {
+        if !grantedEarly.isEmpty, grantedEarly.remove(id) != nil {
             // A token was handed to it before it suspended: it holds the token.
             return .resume(waiter)
         }
-        if cancelledEarly.remove(id) != nil {
+        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
             // Its cancellation handler already ran and took it out of the queue.
             return .cancel(waiter)
         }
         // Still queued: store the continuation for a release or `cancel(_:)`.
-        guard var entry = waiters.element(for: id) else {
+        guard waiters.replace(id, with: .suspended(waiter)) else {
             preconditionFailure(
                 "AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) suspended without being queued"
             )
         }
-        entry.slot = .suspended(waiter)
-        waiters.replace(id, with: entry)
         return .suspend
     }
 
     /// The task of a queued `acquire()` was cancelled.
     mutating func cancel(_ id: WaiterID) -> CancelAction {
-        guard let entry = waiters.remove(id) else {
+        guard let slot = waiters.remove(id) else {
             // Not queued any more: a token was handed to it first, and completion wins.
             return .none
         }
-        waitingBorrowers[entry.borrower] = nil
-        switch entry.slot {
+        forgetQueued(id)
+        switch slot {
         case .suspended(let waiter):
             // Suspended and not handed a token: it leaves with CancellationError, nothing taken.
             return .cancel(waiter)
@@ -215,10 +211,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     /// resume; those not suspended yet are recorded in `grantedEarly`.
     private mutating func grantFreeTokens() -> [Waiter] {
         var resumed: [Waiter] = []
-        while borrowers.count < totalTokens, let (id, entry) = waiters.popFirst() {
-            waitingBorrowers[entry.borrower] = nil
-            borrowers.insert(entry.borrower)
-            switch entry.slot {
+        while borrowers.count < totalTokens, let (id, slot) = waiters.popFirst() {
+            borrowers.insert(forgetQueued(id))
+            switch slot {
             case .suspended(let waiter): resumed.append(waiter)
             case .registered: grantedEarly.insert(id)
             }
@@ -226,13 +221,23 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
         return resumed
     }
 
+    /// Drops the bookkeeping of a waiter that left the queue; returns its borrower.
+    @discardableResult
+    private mutating func forgetQueued(_ id: WaiterID) -> Borrower {
+        guard let borrower = queuedBorrowers.removeValue(forKey: id) else {
+            preconditionFailure("AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) has no borrower")
+        }
+        waitingBorrowers.remove(borrower)
+        return borrower
+    }
+
     #if ANYIO_INTERNAL_CHECKS
     /// Checks the invariants written at the top of the type.
     func _checkInvariants() {
         precondition(totalTokens >= 0)
         precondition(waiters.isEmpty || borrowers.count >= totalTokens)
-        precondition(waitingBorrowers.count == waiters.count)
-        precondition(borrowers.isDisjoint(with: waitingBorrowers.keys))
+        precondition(queuedBorrowers.count == waiters.count && waitingBorrowers.count == waiters.count)
+        precondition(borrowers.isDisjoint(with: waitingBorrowers))
         precondition(grantedEarly.isDisjoint(with: cancelledEarly))
     }
     #endif

@@ -59,7 +59,7 @@ final class CapacityLimiterStorage: Sendable {
         }
     }
 
-    func acquire(_ borrower: Borrower) async throws {
+    nonisolated(nonsending) func acquire(_ borrower: Borrower) async throws {
         try throwIfCancelled()
         let id = WaiterID.next()
         switch state.withLock({ $0.acquire(id, borrower: borrower) }) {

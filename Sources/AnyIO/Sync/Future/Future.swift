@@ -109,7 +109,7 @@ public final class Future<Value: Sendable>: Sendable {
     /// - Throws: `CancellationError` if the enclosing cancel scope is cancelled before or while
     ///   waiting, also when the future has already finished.
     /// - SeeAlso: AnyIO `Future.wait()`.
-    public func wait() async throws {
+    public nonisolated(nonsending) func wait() async throws {
         try await storage.wait()
     }
 
@@ -121,7 +121,7 @@ public final class Future<Value: Sendable>: Sendable {
     ///   waiting; ``FutureFailedError`` (holding the future's error) if it finished with an error;
     ///   ``FutureCancelledError`` if the future was cancelled.
     /// - SeeAlso: AnyIO `await future`.
-    public var value: Value {
+    public nonisolated(nonsending) var value: Value {
         get async throws {
             try await storage.wait()
             return try returnValue

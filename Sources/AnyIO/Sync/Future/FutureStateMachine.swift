@@ -8,9 +8,8 @@
 /// Invariant: once the state leaves `.pending` it never changes again.
 struct FutureStateMachine<Value, Waiter> {
     private enum State {
-        /// Not finished yet. `waiters` are suspended `wait()` calls by id; `cancelledEarly` holds
-        /// ids whose cancellation arrived before their continuation did (cancel-before-suspend).
-        case pending(waiters: [WaiterID: Waiter], cancelledEarly: Set<WaiterID>)
+        /// Not finished yet.
+        case pending
         /// Finished with a return value. Terminal.
         case finished(Value)
         /// Finished with an error. Terminal.
@@ -24,7 +23,13 @@ struct FutureStateMachine<Value, Waiter> {
         case pending, finished, failed, cancelled
     }
 
-    private var state = State.pending(waiters: [:], cancelledEarly: [])
+    private var state = State.pending
+    /// Suspended `wait()` calls by id. Invariant: empty unless pending.
+    /// Kept outside `State` so that it is mutated in place, not copied on every change.
+    private var waiters: [WaiterID: Waiter] = [:]
+    /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
+    /// Invariant: empty unless pending.
+    private var cancelledEarly: Set<WaiterID> = []
 
     init() {}
 
@@ -73,21 +78,26 @@ struct FutureStateMachine<Value, Waiter> {
     }
 
     /// The number of suspended waiters.
-    var waitingCount: Int {
-        if case .pending(let waiters, _) = state { return waiters.count }
-        return 0
+    var waitingCount: Int { waiters.count }
+
+    /// Leaves `.pending` for `newState`, handing back every suspended waiter.
+    private mutating func finish(as newState: State) -> [Waiter] {
+        state = newState
+        let woken = Array(waiters.values)
+        waiters = [:]
+        cancelledEarly = []
+        return woken
     }
 
     /// Sets the return value (`.success`) or the error (`.failure`).
     mutating func finish(_ outcome: Result<Value, any Error>) -> FinishAction {
         switch state {
-        case .pending(let waiters, _):
+        case .pending:
             // First outcome: store it and wake everyone; early-cancelled ids no longer matter.
             switch outcome {
-            case .success(let value): state = .finished(value)
-            case .failure(let error): state = .failed(error)
+            case .success(let value): return .resumeAll(finish(as: .finished(value)))
+            case .failure(let error): return .resumeAll(finish(as: .failed(error)))
             }
-            return .resumeAll(Array(waiters.values))
         case .finished, .failed, .cancelled:
             // One-shot: the first outcome (or the cancellation) stays; the caller reports it.
             return .alreadyFinished(status)
@@ -97,10 +107,9 @@ struct FutureStateMachine<Value, Waiter> {
     /// `Future.cancel()`: finishes a pending future as cancelled.
     mutating func cancelFuture() -> FinishAction {
         switch state {
-        case .pending(let waiters, _):
+        case .pending:
             // Cancelled before any outcome: wake everyone, who then see `.cancelled`.
-            state = .cancelled
-            return .resumeAll(Array(waiters.values))
+            return .resumeAll(finish(as: .cancelled))
         case .finished, .failed, .cancelled:
             // AnyIO: cancelling a finished future does nothing.
             return .alreadyFinished(status)
@@ -109,18 +118,14 @@ struct FutureStateMachine<Value, Waiter> {
 
     mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
         switch state {
-        case .pending(var waiters, var cancelledEarly):
-            // Drop the state's references first, so the mutations below do not copy (CoW).
-            state = .pending(waiters: [:], cancelledEarly: [])
-            if cancelledEarly.remove(id) != nil {
+        case .pending:
+            if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
                 // Its cancellation handler already ran: cancel it instead of storing it.
-                state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
                 return .cancel(waiter)
             }
             // Normal path: wait for an outcome.
             precondition(waiters[id] == nil, "AnyIO: internal error: Future waiter \(id.rawValue) suspended twice")
             waiters[id] = waiter
-            state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
             return .suspend
         case .finished, .failed, .cancelled:
             // Finished between the caller's check and its suspension: complete normally.
@@ -130,17 +135,13 @@ struct FutureStateMachine<Value, Waiter> {
 
     mutating func cancelWaiter(_ id: WaiterID) -> CancelAction {
         switch state {
-        case .pending(var waiters, var cancelledEarly):
-            // Drop the state's references first, so the mutations below do not copy (CoW).
-            state = .pending(waiters: [:], cancelledEarly: [])
+        case .pending:
             if let waiter = waiters.removeValue(forKey: id) {
                 // Suspended and not finished: it leaves with CancellationError.
-                state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
                 return .cancel(waiter)
             }
             // Not suspended yet: remember, so `suspend` cancels it.
             cancelledEarly.insert(id)
-            state = .pending(waiters: waiters, cancelledEarly: cancelledEarly)
             return .none
         case .finished, .failed, .cancelled:
             // Already resumed normally when the future finished (that came first).

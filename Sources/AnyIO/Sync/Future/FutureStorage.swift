@@ -44,7 +44,7 @@ final class FutureStorage<Value: Sendable>: Sendable {
         }
     }
 
-    func wait() async throws {
+    nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
         if status != .pending {
             await Task.yield()

@@ -62,7 +62,7 @@ public final class Semaphore: Sendable {
     /// - Throws: `CancellationError` if the enclosing cancel scope is cancelled before or while
     ///   waiting; then no permit was taken.
     /// - SeeAlso: AnyIO `Semaphore.acquire()`.
-    public func acquire() async throws {
+    public nonisolated(nonsending) func acquire() async throws {
         try await storage.acquire()
     }
 

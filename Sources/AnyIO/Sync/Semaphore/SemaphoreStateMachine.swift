@@ -35,7 +35,7 @@ struct SemaphoreStateMachine<Waiter> {
     let maxValue: Int?
     /// The blocked acquirers, first come first served. Grows in `acquire(_:)`, shrinks when a
     /// release hands a permit over or a waiter is cancelled.
-    private var waiters = TokenWaiterQueue<Slot>()
+    private var waiters = WaiterQueue<Slot>()
     /// Waiters that were handed a permit before their continuation came in. Emptied by
     /// `suspended(_:_:)`.
     private var grantedEarly: Set<WaiterID> = []
@@ -113,11 +113,11 @@ struct SemaphoreStateMachine<Waiter> {
 
     /// A queued `acquire()` hands in its continuation.
     mutating func suspended(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        if grantedEarly.remove(id) != nil {
+        if !grantedEarly.isEmpty, grantedEarly.remove(id) != nil {
             // A release handed it a permit before it suspended: it holds the permit.
             return .resume(waiter)
         }
-        if cancelledEarly.remove(id) != nil {
+        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
             // Its cancellation handler already ran and took it out of the queue.
             return .cancel(waiter)
         }

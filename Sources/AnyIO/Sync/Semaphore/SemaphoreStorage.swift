@@ -32,7 +32,7 @@ final class SemaphoreStorage: Sendable {
         state.withLock { $0.tryAcquire() }
     }
 
-    func acquire() async throws {
+    nonisolated(nonsending) func acquire() async throws {
         try throwIfCancelled()
         let id = WaiterID.next()
         if state.withLock({ $0.acquire(id) }) == .acquired {
