@@ -8,7 +8,7 @@ import Synchronization
 /// making it wait.
 ///
 /// A stream, for example, guards its `receive` with one so that two tasks receiving at once get a
-/// clear ``BusyResourceError`` rather than interleaved data. Use a `Lock` instead when the
+/// clear ``BusyResourceError`` rather than interleaved data. Use a ``Lock`` instead when the
 /// second user should wait its turn.
 ///
 /// ```swift
