@@ -7,23 +7,30 @@
 /// The core target may not depend on swift-collections, so this is the small part of `Deque`
 /// that the primitives need. It never shrinks: its capacity is the largest count it has held,
 /// rounded up to a power of two.
+///
+/// `@usableFromInline`/`@inlinable` because the memory object stream's hot path is inlinable (so
+/// that it is specialised for the element type in the client); not API.
+@usableFromInline
 struct RingBuffer<Element> {
     /// The slots; `nil` outside the occupied range. Its count is zero or a power of two, so an
     /// index wraps with `& (slots.count - 1)`.
-    private var slots: ContiguousArray<Element?> = []
+    @usableFromInline var slots: ContiguousArray<Element?> = []
     /// The index of the first element (meaningless while empty).
-    private var head = 0
+    @usableFromInline var head = 0
     /// The number of elements.
-    private(set) var count = 0
+    @usableFromInline var count = 0
 
     // Invariant: `count <= slots.count`; the elements are at `head, head + 1, …` (wrapped), in
     // FIFO order, and every other slot is `nil`.
 
+    @inlinable
     init() {}
 
+    @inlinable
     var isEmpty: Bool { count == 0 }
 
     /// Adds `element` at the back.
+    @inlinable
     mutating func append(_ element: Element) {
         if count == slots.count { grow() }
         slots[(head &+ count) & (slots.count &- 1)] = element
@@ -31,6 +38,7 @@ struct RingBuffer<Element> {
     }
 
     /// Removes and returns the front element, or `nil` if the buffer is empty.
+    @inlinable
     mutating func popFirst() -> Element? {
         guard count > 0 else { return nil }
         let element = slots[head].take()
@@ -44,7 +52,9 @@ struct RingBuffer<Element> {
         (0..<count).map { slots[(head &+ $0) & (slots.count &- 1)]! }
     }
 
-    private mutating func grow() {
+    /// Doubles the capacity (at least 4), moving the elements to the front in order.
+    @inlinable
+    mutating func grow() {
         let newCapacity = Swift.max(4, slots.count &* 2)
         var newSlots = ContiguousArray<Element?>()
         newSlots.reserveCapacity(newCapacity)

@@ -4,12 +4,20 @@
 
 /// Names one entry of a ``TicketQueue``: the entry's slot and a serial number that no other
 /// entry of the same queue ever had, so a ticket whose entry has left is recognised as stale.
+@usableFromInline
 struct QueueTicket: Hashable, Sendable, CustomStringConvertible {
     /// The slot in the queue's node array.
-    let index: Int
+    @usableFromInline let index: Int
     /// Unique per queue (never reused), so a slot reused by a later entry does not match.
-    let serial: UInt64
+    @usableFromInline let serial: UInt64
 
+    @inlinable
+    init(index: Int, serial: UInt64) {
+        self.index = index
+        self.serial = serial
+    }
+
+    @usableFromInline
     var description: String { "#\(serial)" }
 }
 
@@ -20,49 +28,67 @@ struct QueueTicket: Hashable, Sendable, CustomStringConvertible {
 /// through one array of nodes, with a free list for reuse, so nothing is allocated per entry
 /// once the array has grown to the peak number of simultaneous entries. Every operation is O(1)
 /// (amortised for `append`).
+///
+/// `@usableFromInline`/`@inlinable` because the memory object stream's hot path is inlinable (so
+/// that it is specialised for the element type in the client); not API.
+@usableFromInline
 struct TicketQueue<Value> {
-    private struct Node {
+    @usableFromInline
+    struct Node {
         /// The ticket serial of the entry in this slot; 0 while the slot is free.
-        var serial: UInt64
+        @usableFromInline var serial: UInt64
         /// The previous entry (towards the front), or -1. Unused while free.
-        var previous: Int
+        @usableFromInline var previous: Int
         /// The next entry (towards the back), or -1; while free, the next free slot, or -1.
-        var next: Int
+        @usableFromInline var next: Int
         /// The entry's value; `nil` while free.
-        var value: Value?
+        @usableFromInline var value: Value?
+
+        @inlinable
+        init(serial: UInt64, previous: Int, next: Int, value: Value?) {
+            self.serial = serial
+            self.previous = previous
+            self.next = next
+            self.value = value
+        }
     }
 
     /// Every slot ever used; free ones are chained through `next` from `freeHead`.
-    private var nodes: ContiguousArray<Node> = []
+    @usableFromInline var nodes: ContiguousArray<Node> = []
     /// The first free slot, or -1.
-    private var freeHead = -1
+    @usableFromInline var freeHead = -1
     /// The front entry, or -1 when empty.
-    private var head = -1
+    @usableFromInline var head = -1
     /// The back entry, or -1 when empty.
-    private var tail = -1
+    @usableFromInline var tail = -1
     /// The serial the next entry gets; starts at 1 because 0 marks a free slot.
-    private var nextSerial: UInt64 = 1
+    @usableFromInline var nextSerial: UInt64 = 1
     /// The number of entries.
-    private(set) var count = 0
+    @usableFromInline var count = 0
 
     // Invariant: the entries reachable from `head` through `next` are exactly the slots with a
     // non-zero serial, in FIFO order, `count` of them; `tail` is the last of them.
 
+    @inlinable
     init() {}
 
+    @inlinable
     var isEmpty: Bool { count == 0 }
 
     /// The ticket of the front entry, or `nil` when empty.
+    @inlinable
     var firstTicket: QueueTicket? {
         head < 0 ? nil : QueueTicket(index: head, serial: nodes[head].serial)
     }
 
     /// Whether `ticket` names an entry that is still in the queue.
+    @inlinable
     func contains(_ ticket: QueueTicket) -> Bool {
         ticket.index < nodes.count && nodes[ticket.index].serial == ticket.serial
     }
 
     /// Adds `value` at the back and returns its ticket.
+    @inlinable
     mutating func append(_ value: Value) -> QueueTicket {
         let index: Int
         if freeHead >= 0 {
@@ -85,6 +111,7 @@ struct TicketQueue<Value> {
     }
 
     /// Removes the front entry and returns it, or `nil` when empty.
+    @inlinable
     mutating func popFirst() -> (ticket: QueueTicket, value: Value)? {
         guard head >= 0 else { return nil }
         let ticket = QueueTicket(index: head, serial: nodes[head].serial)
@@ -92,12 +119,14 @@ struct TicketQueue<Value> {
     }
 
     /// Removes the entry `ticket` names and returns its value, or `nil` if it has already left.
+    @inlinable
     mutating func remove(_ ticket: QueueTicket) -> Value? {
         guard contains(ticket) else { return nil }
         return removeEntry(at: ticket.index)
     }
 
     /// Runs `body` on the value of the entry `ticket` names, in place; `nil` if it has left.
+    @inlinable
     mutating func update<R>(_ ticket: QueueTicket, _ body: (inout Value) -> R) -> R? {
         guard contains(ticket) else { return nil }
         return body(&nodes[ticket.index].value!)
@@ -115,7 +144,8 @@ struct TicketQueue<Value> {
         return result
     }
 
-    private mutating func removeEntry(at index: Int) -> Value {
+    @inlinable
+    mutating func removeEntry(at index: Int) -> Value {
         let previous = nodes[index].previous
         let next = nodes[index].next
         if previous >= 0 { nodes[previous].next = next } else { head = next }

@@ -16,12 +16,18 @@ extension MemoryObjectReceiveStream: AsyncSequence {
     ///
     /// - SeeAlso: AnyIO `MemoryObjectReceiveStream.__anext__()`.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let stream: MemoryObjectReceiveStream<T>
+        @usableFromInline let stream: MemoryObjectReceiveStream<T>
+
+        @usableFromInline
+        init(stream: MemoryObjectReceiveStream<T>) {
+            self.stream = stream
+        }
 
         /// Receives the next item, or returns `nil` at the end of the stream.
         ///
         /// - Throws: `CancellationError`, ``ClosedResourceError``, as
         ///   ``MemoryObjectReceiveStream/receive()``.
+        @inlinable
         public mutating func next() async throws -> T? {
             do {
                 return try await stream.receive()
@@ -35,6 +41,7 @@ extension MemoryObjectReceiveStream: AsyncSequence {
         /// - Parameter actor: The caller's isolation.
         /// - Throws: `CancellationError`, ``ClosedResourceError``, as
         ///   ``MemoryObjectReceiveStream/receive()``.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(any Error) -> T? {
             do {
                 return try await stream.receive()

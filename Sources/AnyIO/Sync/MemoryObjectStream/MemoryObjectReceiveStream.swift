@@ -2,7 +2,8 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
-import Synchronization
+// Public import: `closed` is `@usableFromInline` for the inlinable hot path (see the storage).
+public import Synchronization
 
 /// The receiving end of a memory object stream made by ``makeMemoryObjectStream(of:bufferSize:)``.
 ///
@@ -27,9 +28,9 @@ import Synchronization
 ///
 /// - SeeAlso: AnyIO `MemoryObjectReceiveStream`, Trio `MemoryReceiveChannel`.
 public final class MemoryObjectReceiveStream<T: Sendable>: Sendable {
-    let storage: MemoryObjectStreamStorage<T>
+    @usableFromInline let storage: MemoryObjectStreamStorage<T>
     /// Whether `close()` (or `deinit`) has run on this endpoint; set once, never cleared.
-    private let closed = Atomic<Bool>(false)
+    @usableFromInline let closed = Atomic<Bool>(false)
 
     /// Wraps `storage`, which has already counted this endpoint as open.
     init(storage: MemoryObjectStreamStorage<T>) {
@@ -42,7 +43,8 @@ public final class MemoryObjectReceiveStream<T: Sendable>: Sendable {
         if !closed.load(ordering: .acquiring) { storage.closeReceive() }
     }
 
-    private var isClosed: Bool { closed.load(ordering: .acquiring) }
+    @inlinable
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// Receives the next item, waiting until one is sent.
     ///
@@ -64,6 +66,7 @@ public final class MemoryObjectReceiveStream<T: Sendable>: Sendable {
     ///   nothing is left to receive (also while waiting); ``ClosedResourceError`` if this
     ///   endpoint was closed.
     /// - SeeAlso: AnyIO `MemoryObjectReceiveStream.receive()`.
+    @inlinable
     public func receive() async throws -> T {
         try await storage.receive(endpointIsClosed: isClosed)
     }
@@ -77,6 +80,7 @@ public final class MemoryObjectReceiveStream<T: Sendable>: Sendable {
     ///   ``ClosedResourceError`` if this endpoint was closed.
     /// - SeeAlso: AnyIO `MemoryObjectReceiveStream.receive_nowait()` (which raises `WouldBlock`
     ///   where this returns `nil`).
+    @inlinable
     public func tryReceive() throws -> T? {
         if isClosed { throw ClosedResourceError() }
         return try storage.tryReceive()

@@ -2,7 +2,8 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
-import Synchronization
+// Public import: `closed` is `@usableFromInline` for the inlinable hot path (see the storage).
+public import Synchronization
 
 /// The sending end of a memory object stream made by ``makeMemoryObjectStream(of:bufferSize:)``.
 ///
@@ -27,9 +28,9 @@ import Synchronization
 ///
 /// - SeeAlso: AnyIO `MemoryObjectSendStream`, Trio `MemorySendChannel`.
 public final class MemoryObjectSendStream<T: Sendable>: Sendable {
-    let storage: MemoryObjectStreamStorage<T>
+    @usableFromInline let storage: MemoryObjectStreamStorage<T>
     /// Whether `close()` (or `deinit`) has run on this endpoint; set once, never cleared.
-    private let closed = Atomic<Bool>(false)
+    @usableFromInline let closed = Atomic<Bool>(false)
 
     /// Wraps `storage`, which has already counted this endpoint as open.
     init(storage: MemoryObjectStreamStorage<T>) {
@@ -42,7 +43,8 @@ public final class MemoryObjectSendStream<T: Sendable>: Sendable {
         if !closed.load(ordering: .acquiring) { storage.closeSend() }
     }
 
-    private var isClosed: Bool { closed.load(ordering: .acquiring) }
+    @inlinable
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// Sends an item, waiting until a receiver takes it or there is room in the buffer.
     ///
@@ -66,6 +68,7 @@ public final class MemoryObjectSendStream<T: Sendable>: Sendable {
     ///   ``BrokenResourceError`` if every receive endpoint is closed (also while waiting: the item
     ///   is then dropped).
     /// - SeeAlso: AnyIO `MemoryObjectSendStream.send()`.
+    @inlinable
     public func send(_ item: T) async throws {
         try await storage.send(item, endpointIsClosed: isClosed)
     }
@@ -82,7 +85,7 @@ public final class MemoryObjectSendStream<T: Sendable>: Sendable {
     ///   every receive endpoint is closed.
     /// - SeeAlso: AnyIO `MemoryObjectSendStream.send_nowait()` (which raises `WouldBlock` where
     ///   this returns `false`).
-    @discardableResult
+    @inlinable @discardableResult
     public func trySend(_ item: T) throws -> Bool {
         if isClosed { throw ClosedResourceError() }
         return try storage.trySend(item)

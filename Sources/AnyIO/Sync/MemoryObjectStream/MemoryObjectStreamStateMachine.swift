@@ -49,12 +49,26 @@
 /// the `.closed` failures here only settle the race of such a call with the endpoint's own
 /// `close()` once the count has reached zero.
 ///
+/// ## Yielding before waiting
+///
+/// A `send` or `receive` on a buffered stream that would have to wait, while nobody of its kind is
+/// queued yet, first gets `.wouldBlock` (`WaitPolicy.yieldingFirst`): the storage yields once and
+/// retries with `.immediately`. When producer and consumer run at similar speeds on different
+/// threads, the other side has usually made room (or an item) by then, which avoids a
+/// suspension and a wake-up per item. It changes no outcome: the caller has had no effect yet,
+/// and it does not overtake anybody, since nobody of its kind was queued.
+///
 /// There is no `private enum State`: the state is a product of the buffer, one waiter queue per
 /// side and the two open counts, and an enum with payloads would copy on write on the hot path.
 /// The legal combinations are the invariants below, checked by `_checkInvariants()` under
 /// `ANYIO_INTERNAL_CHECKS`.
+///
+/// `@usableFromInline`/`@inlinable` on the hot path so that it is specialised for the element type
+/// in the client (unspecialised, generic metadata look-ups cost 2–4× the throughput); not API.
+@usableFromInline
 struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinuation> {
     /// Why an operation fails; the storage turns it into the public error.
+    @usableFromInline
     enum Failure: Error, Hashable {
         /// The caller's task is cancelled: `CancellationError`.
         case cancelled
@@ -67,31 +81,50 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     }
 
     /// A send waiting in `senders`.
+    @usableFromInline
     struct SendWaiter {
         /// The item it is sending; it leaves the queue with the waiter.
-        var item: Element
+        @usableFromInline var item: Element
         /// Its continuation; `nil` until `senderSuspended` stores it.
-        var continuation: SendContinuation?
+        @usableFromInline var continuation: SendContinuation?
+
+        @inlinable
+        init(item: Element, continuation: SendContinuation?) {
+            self.item = item
+            self.continuation = continuation
+        }
+    }
+
+    /// What a send or receive may do when it cannot complete at once.
+    @usableFromInline
+    enum WaitPolicy {
+        /// Never queue: `trySend` / `tryReceive` get `.wouldBlock`.
+        case never
+        /// On a buffered stream with nobody of the caller's kind queued, get `.wouldBlock` so the
+        /// caller yields once and retries with `.immediately`; otherwise queue.
+        case yieldingFirst
+        /// Queue.
+        case immediately
     }
 
     /// The capacity of `buffer`: 0 for a rendezvous stream, `Int.max` for an unbounded one.
-    let maxBufferSize: Int
+    @usableFromInline let maxBufferSize: Int
     /// Items sent and not yet received, front first. Changes on every buffered send and receive.
-    private var buffer = RingBuffer<Element>()
+    @usableFromInline var buffer = RingBuffer<Element>()
     /// Sends waiting for room (or, with capacity 0, for a receiver), FIFO.
-    private var senders = TicketQueue<SendWaiter>()
+    @usableFromInline var senders = TicketQueue<SendWaiter>()
     /// Receives waiting for an item, FIFO; the value is the continuation once stored.
-    private var receivers = TicketQueue<ReceiveContinuation?>()
+    @usableFromInline var receivers = TicketQueue<ReceiveContinuation?>()
     /// Outcomes of sends that left `senders` before their continuation arrived: success (their
     /// item was taken) or a failure. Emptied by `senderSuspended`.
-    private var sendersFinishedEarly: [QueueTicket: Result<Void, Failure>] = [:]
+    @usableFromInline var sendersFinishedEarly: [QueueTicket: Result<Void, Failure>] = [:]
     /// Outcomes of receives that left `receivers` before their continuation arrived: the item
     /// they were handed, or a failure. Emptied by `receiverSuspended`.
-    private var receiversFinishedEarly: [QueueTicket: Result<Element, Failure>] = [:]
+    @usableFromInline var receiversFinishedEarly: [QueueTicket: Result<Element, Failure>] = [:]
     /// Send endpoints (clones included) not closed yet. Starts at 1; once 0 it stays 0.
-    private(set) var openSendStreams = 1
+    @usableFromInline var openSendStreams = 1
     /// Receive endpoints (clones included) not closed yet. Starts at 1; once 0 it stays 0.
-    private(set) var openReceiveStreams = 1
+    @usableFromInline var openReceiveStreams = 1
 
     // Invariant: `senders` and `receivers` are never both non-empty.
     // Invariant: `!senders.isEmpty` implies `buffer.count == maxBufferSize` (senders wait only for
@@ -145,6 +178,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     // MARK: - Send
 
     /// What a send must do.
+    @usableFromInline
     enum SendAction {
         /// Done: the item went into the buffer. A checkpoint still yields.
         case sent
@@ -152,15 +186,17 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case resumeReceiver(ReceiveContinuation, Element)
         /// Throw this failure; the item was not sent.
         case fail(Failure)
-        /// `trySend` only: the send would have to wait; the item was not sent.
+        /// The send would have to wait and `policy` did not let it queue (yet); the item was not
+        /// sent.
         case wouldBlock
         /// The item waits in the queue under this ticket: create the continuation, then report it
         /// with `senderSuspended`.
         case suspend(QueueTicket)
     }
 
-    /// A send of `item`. With `mayWait` false (`trySend`) it never queues.
-    mutating func send(_ item: Element, mayWait: Bool) -> SendAction {
+    /// A send of `item`; `policy` says whether it may queue.
+    @inlinable
+    mutating func send(_ item: Element, policy: WaitPolicy) -> SendAction {
         if openSendStreams == 0 {
             // Every send endpoint is closed, the caller's too: its close() won the race.
             return .fail(.closed)
@@ -183,15 +219,22 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
             buffer.append(item)
             return .sent
         }
-        guard mayWait else {
+        switch policy {
+        case .never:
             // Full (or rendezvous with no receiver): trySend reports would-block.
             return .wouldBlock
+        case .yieldingFirst where maxBufferSize > 0 && senders.isEmpty:
+            // Full, and first in line: yield once, the receiver may make room meanwhile.
+            return .wouldBlock
+        case .yieldingFirst, .immediately:
+            break
         }
         // Full: queue behind the other waiting senders, item included.
         return .suspend(senders.append(SendWaiter(item: item, continuation: nil)))
     }
 
     /// What a send that got `.suspend(ticket)` must do with its continuation.
+    @usableFromInline
     enum SenderSuspendedAction {
         /// Keep it suspended: it was stored and a receiver or close will resume it.
         case suspended
@@ -201,6 +244,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case fail(Failure)
     }
 
+    @inlinable
     mutating func senderSuspended(_ ticket: QueueTicket, _ continuation: SendContinuation) -> SenderSuspendedAction {
         if !sendersFinishedEarly.isEmpty, let outcome = sendersFinishedEarly.removeValue(forKey: ticket) {
             // Completed, failed or cancelled between `.suspend` and now: report that outcome.
@@ -223,6 +267,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     }
 
     /// What a cancelled send must do.
+    @usableFromInline
     enum CancelSendAction {
         /// Nothing now: it already completed (completion wins), or it has not suspended yet and
         /// `senderSuspended` will fail it.
@@ -231,6 +276,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case cancel(SendContinuation)
     }
 
+    @inlinable
     mutating func cancelSend(_ ticket: QueueTicket) -> CancelSendAction {
         guard let waiter = senders.remove(ticket) else {
             // Not queued any more: its item was taken or it was failed first (that outcome
@@ -249,6 +295,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     // MARK: - Receive
 
     /// What a receive must do.
+    @usableFromInline
     enum ReceiveAction {
         /// Done: return this item. A checkpoint still yields.
         case received(Element)
@@ -257,15 +304,16 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case receivedResumingSender(Element, SendContinuation)
         /// Throw this failure; nothing was received.
         case fail(Failure)
-        /// `tryReceive` only: the receive would have to wait.
+        /// The receive would have to wait and `policy` did not let it queue (yet).
         case wouldBlock
         /// Queued under this ticket: create the continuation, then report it with
         /// `receiverSuspended`.
         case suspend(QueueTicket)
     }
 
-    /// A receive. With `mayWait` false (`tryReceive`) it never queues.
-    mutating func receive(mayWait: Bool) -> ReceiveAction {
+    /// A receive; `policy` says whether it may queue.
+    @inlinable
+    mutating func receive(policy: WaitPolicy) -> ReceiveAction {
         if openReceiveStreams == 0 {
             // Every receive endpoint is closed, the caller's too: its close() won the race.
             return .fail(.closed)
@@ -286,16 +334,23 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
             // Nothing buffered, nobody sending, and nobody ever will.
             return .fail(.endOfStream)
         }
-        guard mayWait else {
+        switch policy {
+        case .never:
             // Nothing yet: tryReceive reports would-block.
             return .wouldBlock
+        case .yieldingFirst where maxBufferSize > 0 && receivers.isEmpty:
+            // Empty, and first in line: yield once, the sender may deliver meanwhile.
+            return .wouldBlock
+        case .yieldingFirst, .immediately:
+            break
         }
         // Wait behind the other receivers.
         return .suspend(receivers.append(nil))
     }
 
     /// The sender `waiter` (already out of the queue) has delivered; the receiver gets `item`.
-    private mutating func completeSender(
+    @inlinable
+    mutating func completeSender(
         _ ticket: QueueTicket,
         _ waiter: SendWaiter,
         receiving item: Element
@@ -309,6 +364,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     }
 
     /// What a receive that got `.suspend(ticket)` must do with its continuation.
+    @usableFromInline
     enum ReceiverSuspendedAction {
         /// Keep it suspended: it was stored and a sender or close will resume it.
         case suspended
@@ -318,6 +374,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case fail(Failure)
     }
 
+    @inlinable
     mutating func receiverSuspended(
         _ ticket: QueueTicket,
         _ continuation: ReceiveContinuation
@@ -343,6 +400,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     }
 
     /// What a cancelled receive must do.
+    @usableFromInline
     enum CancelReceiveAction {
         /// Nothing now: it was already handed an item or failed (that outcome stands), or it has
         /// not suspended yet and `receiverSuspended` will fail it.
@@ -351,6 +409,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         case cancel(ReceiveContinuation)
     }
 
+    @inlinable
     mutating func cancelReceive(_ ticket: QueueTicket) -> CancelReceiveAction {
         guard let slot = receivers.remove(ticket) else {
             // Not queued any more: it was handed an item or failed first (that outcome stands),
