@@ -121,6 +121,11 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     /// Outcomes of receives that left `receivers` before their continuation arrived: the item
     /// they were handed, or a failure. Emptied by `receiverSuspended`.
     @usableFromInline var receiversFinishedEarly: [QueueTicket: Result<Element, Failure>] = [:]
+    /// How many entries of `senders` have stored their continuation (the suspended sends that
+    /// statistics report). Changes when a continuation is stored and when such a waiter leaves.
+    @usableFromInline var suspendedSendCount = 0
+    /// How many entries of `receivers` have stored their continuation.
+    @usableFromInline var suspendedReceiveCount = 0
     /// Send endpoints (clones included) not closed yet. Starts at 1; once 0 it stays 0.
     @usableFromInline var openSendStreams = 1
     /// Receive endpoints (clones included) not closed yet. Starts at 1; once 0 it stays 0.
@@ -132,6 +137,8 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     // Invariant: `!receivers.isEmpty` implies `buffer.isEmpty` and `openSendStreams > 0` (the last
     //   send close fails them all).
     // Invariant: `buffer.count <= maxBufferSize`.
+    // Invariant: `suspendedSendCount` (`suspendedReceiveCount`) is the number of entries of
+    //   `senders` (`receivers`) whose continuation is stored.
     // Invariant: a ticket is in at most one of `senders`, `sendersFinishedEarly`, `receivers`,
     //   `receiversFinishedEarly`; it is in none once its continuation has been handed out.
 
@@ -155,10 +162,10 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     var waitingSenderItems: [Element] { senders.values.map(\.item) }
 
     /// Sends queued for room or a receiver (suspended, or about to suspend).
-    var waitingSendCount: Int { senders.count }
+    var queuedSendCount: Int { senders.count }
 
     /// Receives queued for an item (suspended, or about to suspend).
-    var waitingReceiveCount: Int { receivers.count }
+    var queuedReceiveCount: Int { receivers.count }
 
     /// The snapshot that `statistics()` reports.
     var statistics: MemoryObjectStreamStatistics {
@@ -167,8 +174,8 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
             maxBufferSize: maxBufferSize,
             openSendStreams: openSendStreams,
             openReceiveStreams: openReceiveStreams,
-            tasksWaitingSend: senders.count,
-            tasksWaitingReceive: receivers.count
+            tasksWaitingSend: suspendedSendCount,
+            tasksWaitingReceive: suspendedReceiveCount
         )
     }
 
@@ -208,6 +215,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         if let (ticket, continuation) = receivers.popFirst() {
             // A receiver waits, so the buffer is empty: hand the item to the first one directly.
             if let continuation {
+                suspendedReceiveCount &-= 1
                 return .resumeReceiver(continuation, item)
             }
             // It has not suspended yet: park the item for it; `receiverSuspended` delivers it.
@@ -263,6 +271,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         if stored == nil {
             preconditionFailure("AnyIO: memory object stream sender \(ticket) suspended but is neither queued nor finished")
         }
+        suspendedSendCount &+= 1
         return .suspended
     }
 
@@ -285,6 +294,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         }
         if let continuation = waiter.continuation {
             // Suspended and its item not taken: it leaves, item and all.
+            suspendedSendCount &-= 1
             return .cancel(continuation)
         }
         // Queued but not suspended yet: it leaves now; `senderSuspended` reports the cancellation.
@@ -356,6 +366,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         receiving item: Element
     ) -> ReceiveAction {
         if let continuation = waiter.continuation {
+            suspendedSendCount &-= 1
             return .receivedResumingSender(item, continuation)
         }
         // Not suspended yet: `senderSuspended` will resume it normally.
@@ -396,6 +407,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         if stored == nil {
             preconditionFailure("AnyIO: memory object stream receiver \(ticket) suspended but is neither queued nor finished")
         }
+        suspendedReceiveCount &+= 1
         return .suspended
     }
 
@@ -418,6 +430,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         }
         if let continuation = slot {
             // Suspended with nothing handed to it: it leaves empty-handed.
+            suspendedReceiveCount &-= 1
             return .cancel(continuation)
         }
         // Queued but not suspended yet: it leaves now; `receiverSuspended` reports it.
@@ -464,6 +477,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         var failed: [ReceiveContinuation] = []
         while let (ticket, slot) = receivers.popFirst() {
             if let continuation = slot {
+                suspendedReceiveCount &-= 1
                 failed.append(continuation)
             } else {
                 receiversFinishedEarly[ticket] = .failure(.endOfStream)
@@ -493,6 +507,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         var failed: [SendContinuation] = []
         while let (ticket, waiter) = senders.popFirst() {
             if let continuation = waiter.continuation {
+                suspendedSendCount &-= 1
                 failed.append(continuation)
             } else {
                 sendersFinishedEarly[ticket] = .failure(.broken)
@@ -510,6 +525,8 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         precondition(receivers.isEmpty || (buffer.isEmpty && openSendStreams > 0))
         precondition(buffer.count <= maxBufferSize)
         precondition(openSendStreams >= 0 && openReceiveStreams >= 0)
+        precondition(suspendedSendCount == senders.values.filter { $0.continuation != nil }.count)
+        precondition(suspendedReceiveCount == receivers.values.filter { $0 != nil }.count)
     }
     #endif
 }

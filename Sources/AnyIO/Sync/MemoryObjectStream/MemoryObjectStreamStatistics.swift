@@ -16,9 +16,11 @@ public struct MemoryObjectStreamStatistics: Sendable, Hashable {
     public var openSendStreams: Int
     /// The number of receive endpoints (clones included) not closed yet.
     public var openReceiveStreams: Int
-    /// The number of tasks waiting in ``MemoryObjectSendStream/send(_:)``.
+    /// The number of tasks suspended in ``MemoryObjectSendStream/send(_:)``, waiting for a receiver
+    /// or for room.
     public var tasksWaitingSend: Int
-    /// The number of tasks waiting in ``MemoryObjectReceiveStream/receive()``.
+    /// The number of tasks suspended in ``MemoryObjectReceiveStream/receive()``, waiting for an
+    /// item.
     public var tasksWaitingReceive: Int
 
     /// Creates a statistics record.
