@@ -38,12 +38,12 @@ typealias StateLock<Value> = Mutex<Value>
 
 /// A pthread-mutex stand-in for `Mutex`, for Thread Sanitizer runs (see the non-TSan declaration).
 // @unchecked Sendable: `value` is only touched inside `withLock`, under `mutex`.
+// `@usableFromInline` (not inlinable) so that inlinable code compiles under `ANYIO_TSAN` too.
 @usableFromInline
 struct StateLock<Value>: ~Copyable, @unchecked Sendable {
-    @usableFromInline
-    final class Storage {
+    private final class Storage {
         let mutex: UnsafeMutablePointer<pthread_mutex_t>
-        @usableFromInline var value: Value
+        var value: Value
 
         init(_ value: Value) {
             mutex = .allocate(capacity: 1)
@@ -55,25 +55,21 @@ struct StateLock<Value>: ~Copyable, @unchecked Sendable {
             pthread_mutex_destroy(mutex)
             mutex.deallocate()
         }
-
-        @usableFromInline func lock() { pthread_mutex_lock(mutex) }
-
-        @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
     }
 
-    @usableFromInline let storage: Storage
+    private let storage: Storage
 
     @usableFromInline
     init(_ value: sending Value) {
         storage = Storage(value)
     }
 
-    @inlinable
+    @usableFromInline
     borrowing func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
-        storage.lock()
-        defer { storage.unlock() }
+        pthread_mutex_lock(storage.mutex)
+        defer { pthread_mutex_unlock(storage.mutex) }
         return try body(&storage.value)
     }
 }

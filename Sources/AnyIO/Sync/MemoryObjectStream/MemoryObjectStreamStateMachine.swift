@@ -56,7 +56,8 @@
 /// retries with `.immediately`. When producer and consumer run at similar speeds on different
 /// threads, the other side has usually made room (or an item) by then, which avoids a
 /// suspension and a wake-up per item. It changes no outcome: the caller has had no effect yet,
-/// and it does not overtake anybody, since nobody of its kind was queued.
+/// and it does not overtake anybody, since nobody of its kind was queued (a call arriving during
+/// the yield may overtake it, exactly as if it had arrived first).
 ///
 /// There is no `private enum State`: the state is a product of the buffer, one waiter queue per
 /// side and the two open counts, and an enum with payloads would copy on write on the hot path.
@@ -204,6 +205,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     /// A send of `item`; `policy` says whether it may queue.
     @inlinable
     mutating func send(_ item: Element, policy: WaitPolicy) -> SendAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if openSendStreams == 0 {
             // Every send endpoint is closed, the caller's too: its close() won the race.
             return .fail(.closed)
@@ -254,6 +258,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     @inlinable
     mutating func senderSuspended(_ ticket: QueueTicket, _ continuation: SendContinuation) -> SenderSuspendedAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if !sendersFinishedEarly.isEmpty, let outcome = sendersFinishedEarly.removeValue(forKey: ticket) {
             // Completed, failed or cancelled between `.suspend` and now: report that outcome.
             switch outcome {
@@ -287,6 +294,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     @inlinable
     mutating func cancelSend(_ ticket: QueueTicket) -> CancelSendAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard let waiter = senders.remove(ticket) else {
             // Not queued any more: its item was taken or it was failed first (that outcome
             // stands), or it was already resumed.
@@ -324,6 +334,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     /// A receive; `policy` says whether it may queue.
     @inlinable
     mutating func receive(policy: WaitPolicy) -> ReceiveAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if openReceiveStreams == 0 {
             // Every receive endpoint is closed, the caller's too: its close() won the race.
             return .fail(.closed)
@@ -390,6 +403,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         _ ticket: QueueTicket,
         _ continuation: ReceiveContinuation
     ) -> ReceiverSuspendedAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if !receiversFinishedEarly.isEmpty, let outcome = receiversFinishedEarly.removeValue(forKey: ticket) {
             // Handed an item, failed or cancelled between `.suspend` and now: report that outcome.
             switch outcome {
@@ -423,6 +439,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     @inlinable
     mutating func cancelReceive(_ ticket: QueueTicket) -> CancelReceiveAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard let slot = receivers.remove(ticket) else {
             // Not queued any more: it was handed an item or failed first (that outcome stands),
             // or it was already resumed.
@@ -443,6 +462,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     /// A `clone()` of a send endpoint that is open as far as the endpoint knows. Returns false if
     /// every send endpoint is closed (the caller's own close won the race): the clone must fail.
     mutating func cloneSend() -> Bool {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         // Once zero, the send side is closed for good: reopening it would undo an end of stream.
         guard openSendStreams > 0 else { return false }
         openSendStreams += 1
@@ -451,6 +473,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     /// A `clone()` of a receive endpoint; false if every receive endpoint is closed.
     mutating func cloneReceive() -> Bool {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         // Once zero, the receive side is closed for good: senders were already told it is broken.
         guard openReceiveStreams > 0 else { return false }
         openReceiveStreams += 1
@@ -467,6 +492,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     /// Closes one send endpoint (each endpoint calls this at most once).
     mutating func closeSend() -> CloseSendAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         precondition(openSendStreams > 0, "AnyIO: memory object stream send side closed more often than opened")
         openSendStreams -= 1
         guard openSendStreams == 0, !receivers.isEmpty else {
@@ -496,6 +524,9 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
 
     /// Closes one receive endpoint (each endpoint calls this at most once).
     mutating func closeReceive() -> CloseReceiveAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         precondition(openReceiveStreams > 0, "AnyIO: memory object stream receive side closed more often than opened")
         openReceiveStreams -= 1
         guard openReceiveStreams == 0, !senders.isEmpty else {
@@ -519,6 +550,8 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     // MARK: - Checks
 
     #if ANYIO_INTERNAL_CHECKS
+    /// Traps if an invariant above does not hold; run after every event under `ANYIO_INTERNAL_CHECKS`.
+    @usableFromInline
     func _checkInvariants() {
         precondition(senders.isEmpty || receivers.isEmpty, "both senders and receivers wait")
         precondition(senders.isEmpty || (buffer.count == maxBufferSize && openReceiveStreams > 0))
