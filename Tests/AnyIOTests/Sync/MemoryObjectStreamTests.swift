@@ -796,6 +796,29 @@ struct MemoryObjectStreamTests {
     }
     // spec: M3
 
+    @Test("the README example: producers with their own clones, one consumer iterating to the end")
+    func readmeExample() async throws {
+        var items: [Int] = []
+        let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: 16)
+        try await withNursery { nursery in
+            for worker in 0..<3 {
+                let tx = try send.clone()  // one send endpoint per producer
+                nursery.startSoon {
+                    defer { tx.close() }  // the stream ends when the last one is closed
+                    for i in 0..<5 { try await tx.send(worker * 100 + i) }
+                }
+            }
+            send.close()
+            for try await item in receive { items.append(item) }  // 15 items, then the loop ends
+        }
+        let expected: [Int] = [0, 1, 2, 3, 4, 100, 101, 102, 103, 104, 200, 201, 202, 203, 204]
+        #expect(items.sorted() == expected)
+        for worker in 0..<3 {
+            let mine = items.filter { $0 / 100 == worker }
+            #expect(mine == mine.sorted())
+        }
+    }
+
     @Test("description names the endpoint's state and the stream's use")
     func descriptions() throws {
         let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: 3)
