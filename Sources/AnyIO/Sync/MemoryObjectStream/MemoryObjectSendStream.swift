@@ -85,7 +85,7 @@ public final class MemoryObjectSendStream<T: Sendable>: Sendable {
     ///   every receive endpoint is closed.
     /// - SeeAlso: AnyIO `MemoryObjectSendStream.send_nowait()` (which raises `WouldBlock` where
     ///   this returns `false`).
-    @inlinable @discardableResult
+    @inlinable
     public func trySend(_ item: T) throws -> Bool {
         if isClosed { throw ClosedResourceError() }
         return try storage.trySend(item)
