@@ -6,11 +6,11 @@
 // Only implemented workloads are listed here: the harness runs exactly what `anyio-bench list`
 // names and reports the rest as "not implemented". One file per workload family:
 //   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4),
-//   Lock.swift (W6).
+//   Channel.swift (W5: channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1,
+//   channel-c0-4x4, channel-c1024-4x4), Lock.swift (W6 lock, and the variant lock:fast).
 //
 // Not implemented yet (the library lacks the API; see the sketches at the end of this file):
-//   W5 channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1, channel-c0-4x4,
-//      channel-c1024-4x4 (memory object streams), W7 to_thread, W8 tcp-echo.
+//   W7 to_thread, W8 tcp-echo.
 
 let workloads: [String: Workload] = [
     "checkpoint": benchCheckpoint,
@@ -20,6 +20,12 @@ let workloads: [String: Workload] = [
     "scope": benchScope,
     "lock": benchLock,
     "lock:fast": benchLockFast,
+    "channel-c0-1x1": { try await benchChannel($0, buffer: 0, producers: 1, consumers: 1, name: "channel-c0-1x1") },
+    "channel-c1-1x1": { try await benchChannel($0, buffer: 1, producers: 1, consumers: 1, name: "channel-c1-1x1") },
+    "channel-c1024-1x1": { try await benchChannel($0, buffer: 1024, producers: 1, consumers: 1, name: "channel-c1024-1x1") },
+    "channel-inf-1x1": { try await benchChannel($0, buffer: .max, producers: 1, consumers: 1, name: "channel-inf-1x1") },
+    "channel-c0-4x4": { try await benchChannel($0, buffer: 0, producers: 4, consumers: 4, name: "channel-c0-4x4") },
+    "channel-c1024-4x4": { try await benchChannel($0, buffer: 1024, producers: 4, consumers: 4, name: "channel-c1024-4x4") },
 ]
 
 /// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the
@@ -28,38 +34,6 @@ let echoServer: (@Sendable () async throws -> Void)? = nil
 
 /* Sketches of the remaining workloads (not compiled), with the API names of SPEC §3. Keep the
    mechanism and the check of python/wl_anyio.py when turning them into code.
-
-/// buffer: 0, 1, 1024 or .max (unbounded); name e.g. "channel-c1024-4x4".
-func benchChannel(_ n: Int, buffer: Int, producers: Int, consumers: Int, name: String) async throws {
-    let per = n / producers, total = per * producers
-    let count = Counter(), sum = Counter()
-    let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: buffer)
-    let sw = Stopwatch()
-    try await withNursery { nursery in
-        for _ in 0..<consumers {
-            let r = try receive.clone()
-            nursery.startSoon {
-                defer { r.close() }
-                var c = 0, sm = 0
-                for try await x in r { c &+= 1; sm &+= x }
-                count.add(c); sum.add(sm)
-            }
-        }
-        for p in 0..<producers {
-            let tx = try send.clone()
-            nursery.startSoon {
-                defer { tx.close() }
-                for i in (p * per)..<((p + 1) * per) { try await tx.send(i) }
-            }
-        }
-        send.close()
-        receive.close()
-    }
-    let s = sw.seconds
-    try check(count.load() == total && sum.load() == total * (total - 1) / 2, "\(name): got \(count.load()) of \(total)")
-    emit(workload: name, n: total, seconds: s,
-         variant: "makeMemoryObjectStream(bufferSize: \(buffer == .max ? "inf" : String(buffer))), \(producers)p/\(consumers)c")
-}
 
 func benchToThread(_ n: Int) async throws {
     var total = 0, sameThread = 0

@@ -2,7 +2,15 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+// Public import: `StateLock` is `@usableFromInline` so that the memory object stream's hot path
+// can be `@inlinable` (specialised for the element type in the client); that needs `Mutex` to be
+// usable from inlinable code. Nothing public is declared with it. (The Thread Sanitizer variant
+// below does not use `Mutex`.)
+#if ANYIO_TSAN
 import Synchronization
+#else
+public import Synchronization
+#endif
 
 #if ANYIO_TSAN
 #if canImport(Glibc)
@@ -23,12 +31,15 @@ import Darwin
 /// races between two critical sections of the same lock. Building with `-DANYIO_TSAN` swaps in a
 /// pthread mutex that Thread Sanitizer intercepts; the sanitizer run in `.ci` and the README does
 /// that. Both have the same `init` and `withLock`.
+@usableFromInline
 typealias StateLock<Value> = Mutex<Value>
 
 #else
 
 /// A pthread-mutex stand-in for `Mutex`, for Thread Sanitizer runs (see the non-TSan declaration).
 // @unchecked Sendable: `value` is only touched inside `withLock`, under `mutex`.
+// `@usableFromInline` (not inlinable) so that inlinable code compiles under `ANYIO_TSAN` too.
+@usableFromInline
 struct StateLock<Value>: ~Copyable, @unchecked Sendable {
     private final class Storage {
         let mutex: UnsafeMutablePointer<pthread_mutex_t>
@@ -48,10 +59,12 @@ struct StateLock<Value>: ~Copyable, @unchecked Sendable {
 
     private let storage: Storage
 
+    @usableFromInline
     init(_ value: sending Value) {
         storage = Storage(value)
     }
 
+    @usableFromInline
     borrowing func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
