@@ -6,9 +6,9 @@ import Testing
 
 @testable import AnyIO
 
-/// Keeps the README's "Example" section honest: the code below is that block, verbatim, except
-/// that `import AnyIO` moved to the top of this file and `print` is a local function that records
-/// what the example prints.
+/// Keeps the README's examples honest: the code below is each block, verbatim, except that
+/// `import AnyIO` moved to the top of this file and `print` is a local function that records what
+/// the example prints.
 @Suite(.timeLimit(.minutes(1)))
 struct ReadmeExampleTests {
     @Test func readmeExampleReturnsThePortAndPrintsANilReply() async throws {
@@ -37,5 +37,44 @@ struct ReadmeExampleTests {
 
         #expect(port == 8080)
         #expect(printed == ["reply: nil"])
+    }
+
+    @Test func readmeSynchronizationExampleSumsEveryItemOnce() async throws {
+        var printed: [String] = []
+        func print(_ items: Any...) {
+            printed.append(items.map { String(describing: $0) }.joined(separator: " "))
+        }
+
+        // --- README.md, "Synchronization and memory object streams" (verbatim from here) ---
+        let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: 16)
+        let downloads = Semaphore(initialValue: 2)           // at most 2 "downloads" at once
+        let log = Lock()
+        var lines: [String] = []                             // guarded by `log`, used on this actor only
+        let total = try await withNursery { nursery in
+            var workers: [TaskHandle<Int>] = []
+            for worker in 1...3 {
+                let receive = try receive.clone()            // one receive endpoint per consumer
+                workers.append(nursery.startSoon(name: "worker \(worker)") {
+                    defer { receive.close() }
+                    var sum = 0
+                    for try await value in receive {         // ends once every sender has closed
+                        sum += try await downloads.withPermit { value * 10 }
+                    }
+                    return sum
+                })
+            }
+            receive.close()
+            for value in 1...100 { try await send.send(value) }
+            send.close()                                     // the consumers' loops end
+            var total = 0
+            for worker in workers { total += try await worker.value }
+            try await log.withLock { lines.append("total \(total)") }
+            return total
+        }
+        print(total, lines)                                  // 50500 ["total 50500"]
+        // --- end of the README example ---
+
+        #expect(total == 50500)
+        #expect(printed == [#"50500 ["total 50500"]"#])
     }
 }

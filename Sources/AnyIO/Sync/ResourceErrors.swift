@@ -21,8 +21,10 @@ public struct EndOfStreamError: Error, Hashable, CustomStringConvertible {
 
 /// Thrown when the resource was closed by the caller's own side and can no longer be used.
 ///
-/// For example, calling ``MemoryObjectSendStream/send(_:)`` on an endpoint after its ``MemoryObjectSendStream/close()``,
-/// or a receive call that was waiting when its own endpoint was closed.
+/// For example, calling ``MemoryObjectSendStream/send(_:)`` on an endpoint after its
+/// ``MemoryObjectSendStream/close()``. A call that was already waiting when its own endpoint was
+/// closed keeps waiting, as in AnyIO: it completes, or fails with the stream-wide
+/// `EndOfStreamError` or `BrokenResourceError`.
 ///
 /// - SeeAlso: AnyIO `ClosedResourceError`, Trio `ClosedResourceError`.
 public struct ClosedResourceError: Error, Hashable, CustomStringConvertible {

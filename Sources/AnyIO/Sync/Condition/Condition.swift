@@ -6,7 +6,7 @@
 ///
 /// A task holding the lock calls ``wait()``, which releases the lock, sleeps until another task
 /// calls ``notify(_:)`` or ``notifyAll()`` (also while holding the lock), and takes the lock back
-/// before returning. Check the state you wait for in a loop, or use ``waitFor(_:)``:
+/// before returning. Check the state you wait for in a loop, or use ``waitFor(isolation:_:)``:
 ///
 /// ```swift
 /// let condition = Condition()
@@ -122,9 +122,12 @@ public final class Condition: Sendable {
 
     /// Waits until `predicate` is true, checking it before each ``wait()``.
     ///
-    /// - Parameter predicate: Evaluated while holding the lock: first at once, then after each
-    ///   notification.
-    /// - Returns: Nothing; when it returns, `predicate` was true and the caller holds the lock.
+    /// When it returns, `predicate` was true and the caller holds the lock.
+    ///
+    /// - Parameters:
+    ///   - isolation: The caller's actor, where `predicate` runs; inferred.
+    ///   - predicate: Evaluated while holding the lock: first at once, then after each
+    ///     notification.
     /// - Throws: What ``wait()`` throws.
     /// - Precondition: The calling task holds the lock.
     /// - SeeAlso: AnyIO `Condition.wait_for(predicate)`.
