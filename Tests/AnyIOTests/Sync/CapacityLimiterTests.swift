@@ -551,7 +551,7 @@ struct CapacityLimiterTests {
     @Test("stress: borrowers come and go under random cancellation and totalTokens changes", arguments: [0, 1])
     func stress(seed: Int) async throws {
         var generator = SystemRandomNumberGenerator()
-        for iteration in 0..<max(1, raceIterations / 30) {
+        for iteration in 0..<max(1, raceIterations / 10) {
             let limiter = CapacityLimiter(totalTokens: 1 + (iteration + seed) % 3)
             let highestTotal = RaceCounter()
             highestTotal.atomic.max(limiter.totalTokens, ordering: .relaxed)

@@ -104,7 +104,7 @@ struct ResourceGuardTests {
 
     @Test("stress: many tasks race for the guard; never two bodies at once")
     func stress() async throws {
-        for _ in 0..<max(1, raceIterations / 30) {
+        for _ in 0..<max(1, raceIterations / 10) {
             let resourceGuard = ResourceGuard()
             let inside = RaceCounter(), overlaps = RaceCounter()
             let entered = RaceCounter(), refused = RaceCounter()

@@ -320,7 +320,7 @@ struct SemaphoreTests {
     @Test("stress: many tasks acquire and release under random cancellation", arguments: [0, 1])
     func stress(seed: Int) async throws {
         var generator = SystemRandomNumberGenerator()
-        for iteration in 0..<max(1, raceIterations / 30) {
+        for iteration in 0..<max(1, raceIterations / 10) {
             let permits = 1 + (iteration + seed) % 3
             let semaphore = Semaphore(initialValue: permits, fastAcquire: iteration % 2 == 0)
             let holders = RaceCounter(), maxHolders = RaceCounter()
