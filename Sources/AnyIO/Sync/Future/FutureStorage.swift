@@ -1,0 +1,70 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// The lock, continuations and cancellation handling of a ``Future``.
+///
+/// Read with `FutureStateMachine.swift`: each lock section below runs exactly one of its events,
+/// and every continuation is resumed after the lock is released.
+final class FutureStorage<Value: Sendable>: Sendable {
+    typealias Waiter = UnsafeContinuation<Void, any Error>
+
+    /// The future's state. Every access is one state-machine event under the lock.
+    let state = StateLock(FutureStateMachine<Value, Waiter>())
+
+    init() {}
+
+    var status: FutureStateMachine<Value, Waiter>.Status { state.withLock { $0.status } }
+
+    /// The status and outcome, read together.
+    var snapshot: (status: FutureStateMachine<Value, Waiter>.Status, outcome: Result<Value, any Error>?) {
+        state.withLock { ($0.status, $0.outcome) }
+    }
+
+    var waitingCount: Int { state.withLock { $0.waitingCount } }
+
+    /// Finishes the future with `outcome`; throws if it had already finished or was cancelled.
+    func finish(_ outcome: sending Result<Value, any Error>) throws {
+        switch state.withLock({ $0.finish(outcome) }) {
+        case .resumeAll(let waiters):
+            // Outside the lock: resuming a continuation may run the waiter's task right away.
+            for waiter in waiters { waiter.resume() }
+        case .alreadyFinished(.cancelled):
+            throw FutureCancelledError()
+        case .alreadyFinished(let status):
+            throw FutureAlreadyFinishedError(failed: status == .failed)
+        }
+    }
+
+    func cancel() {
+        if case .resumeAll(let waiters) = state.withLock({ $0.cancelFuture() }) {
+            for waiter in waiters { waiter.resume() }
+        }
+    }
+
+    func wait() async throws {
+        try throwIfCancelled()
+        if status != .pending {
+            await Task.yield()
+            return
+        }
+        let id = WaiterID.next()
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+                // Single resumption: the state machine hands each continuation out exactly once,
+                // to `finish`/`cancel`, to the cancellation handler, or back here.
+                switch state.withLock({ $0.suspend(id, waiter) }) {
+                case .suspend: break
+                case .resume(let waiter): waiter.resume()
+                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            if case .cancel(let waiter) = state.withLock({ $0.cancelWaiter(id) }) {
+                waiter.resume(throwing: CancellationError())
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// The lock, continuations and cancellation handling of a ``Semaphore``.
+///
+/// Read with `SemaphoreStateMachine.swift`: each lock section below runs exactly one of its
+/// events, and every continuation is resumed after the lock is released.
+final class SemaphoreStorage: Sendable {
+    typealias Waiter = UnsafeContinuation<Void, any Error>
+
+    /// The semaphore's state. Every access is one state-machine event under the lock.
+    let state: StateLock<SemaphoreStateMachine<Waiter>>
+    /// Whether an uncontended `acquire()` skips its yield (AnyIO's `fast_acquire`). Fixed.
+    let fastAcquire: Bool
+    /// The semaphore's maximum value (also in the state machine), readable without the lock.
+    let maxValue: Int?
+
+    init(initialValue: Int, maxValue: Int?, fastAcquire: Bool) {
+        state = StateLock(SemaphoreStateMachine(initialValue: initialValue, maxValue: maxValue))
+        self.fastAcquire = fastAcquire
+        self.maxValue = maxValue
+    }
+
+    var value: Int { state.withLock { $0.value } }
+
+    var waitingCount: Int { state.withLock { $0.waitingCount } }
+
+    func tryAcquire() -> Bool {
+        state.withLock { $0.tryAcquire() }
+    }
+
+    func acquire() async throws {
+        try throwIfCancelled()
+        let id = WaiterID.next()
+        if state.withLock({ $0.acquire(id) }) == .acquired {
+            // Fast path: still a schedule point unless `fastAcquire`, and cancel-shielded — the
+            // permit is held, so the call must return normally.
+            if !fastAcquire { await Task.yield() }
+            return
+        }
+        try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+                // Single resumption: the state machine hands each continuation out exactly once,
+                // to `release()`, to the cancellation handler, or back here.
+                switch state.withLock({ $0.suspended(id, waiter) }) {
+                case .suspend: break
+                case .resume(let waiter): waiter.resume()
+                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
+                waiter.resume(throwing: CancellationError())
+            }
+        }
+    }
+
+    func release() {
+        switch state.withLock({ $0.release() }) {
+        case .none:
+            break
+        case .resume(let waiter):
+            // Outside the lock: resuming may run the waiter's task right away.
+            waiter.resume()
+        case .exceedsMaxValue(let maxValue):
+            preconditionFailure(
+                "AnyIO: Semaphore.release() called too many times: the value is already at its maxValue \(maxValue); "
+                    + "release only permits you acquired"
+            )
+        }
+    }
+}
