@@ -6,11 +6,11 @@
 // Only implemented workloads are listed here: the harness runs exactly what `anyio-bench list`
 // names and reports the rest as "not implemented". One file per workload family:
 //   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4),
-//   Lock.swift (W6).
+//   Lock.swift (W6), ToThread.swift (W7).
 //
 // Not implemented yet (the library lacks the API; see the sketches at the end of this file):
 //   W5 channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1, channel-c0-4x4,
-//      channel-c1024-4x4 (memory object streams), W7 to_thread, W8 tcp-echo.
+//      channel-c1024-4x4 (memory object streams), W8 tcp-echo.
 
 let workloads: [String: Workload] = [
     "checkpoint": benchCheckpoint,
@@ -20,6 +20,7 @@ let workloads: [String: Workload] = [
     "scope": benchScope,
     "lock": benchLock,
     "lock:fast": benchLockFast,
+    "to_thread": benchToThread,
 ]
 
 /// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the
@@ -59,21 +60,6 @@ func benchChannel(_ n: Int, buffer: Int, producers: Int, consumers: Int, name: S
     try check(count.load() == total && sum.load() == total * (total - 1) / 2, "\(name): got \(count.load()) of \(total)")
     emit(workload: name, n: total, seconds: s,
          variant: "makeMemoryObjectStream(bufferSize: \(buffer == .max ? "inf" : String(buffer))), \(producers)p/\(consumers)c")
-}
-
-func benchToThread(_ n: Int) async throws {
-    var total = 0, sameThread = 0
-    let sw = Stopwatch()
-    for i in 0..<n {
-        let caller = currentThreadID()
-        let (v, worker) = try await ToThread.runSync { (trivialBlocking(i), currentThreadID()) }
-        total &+= v
-        if worker == caller { sameThread &+= 1 }
-    }
-    let s = sw.seconds
-    try check(total == n * (n - 1) / 2 + n, "to_thread sum mismatch")
-    emit(workload: "to_thread", n: n, seconds: s, variant: "ToThread.runSync",
-         extra: [("same_thread_pct", jsonNumber((100 * Double(sameThread) / Double(n)).rounded()))])
 }
 
 // let echoServer: (@Sendable () async throws -> Void)? = {
