@@ -43,6 +43,11 @@ final class TestThreadGate: Sendable {
     }
 }
 
+/// Sleeps the calling OS thread (never call it from a task).
+func testSleepThread(_ microseconds: UInt32) {
+    usleep(microseconds)
+}
+
 /// The calling OS thread, as a number.
 func testThreadID() -> UInt {
     #if canImport(Darwin)
@@ -79,28 +84,33 @@ private final class TestThreadContext: @unchecked Sendable {
     init(run: @escaping () -> Void) { self.run = run }
 }
 
+/// Starts a new OS thread that the library did not start, running `body`; does not wait for it.
+func testStartForeignThread(_ body: @escaping @Sendable () -> Void) {
+    let context = Unmanaged.passRetained(TestThreadContext(run: body)).toOpaque()
+    #if canImport(Darwin)
+    var handle: pthread_t?
+    #else
+    var handle = pthread_t()
+    #endif
+    let result = pthread_create(&handle, nil, { raw in
+        #if canImport(Darwin)
+        Unmanaged<TestThreadContext>.fromOpaque(raw).takeRetainedValue().run()
+        #else
+        Unmanaged<TestThreadContext>.fromOpaque(raw!).takeRetainedValue().run()
+        #endif
+        return nil
+    }, context)
+    precondition(result == 0, "pthread_create failed")
+    #if canImport(Darwin)
+    pthread_detach(handle!)
+    #else
+    pthread_detach(handle)
+    #endif
+}
+
 /// Runs `body` on a new OS thread that the library did not start, and returns its result.
 func testOnForeignThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-        let context = Unmanaged.passRetained(TestThreadContext { continuation.resume(returning: body()) }).toOpaque()
-        #if canImport(Darwin)
-        var handle: pthread_t?
-        #else
-        var handle = pthread_t()
-        #endif
-        let result = pthread_create(&handle, nil, { raw in
-            #if canImport(Darwin)
-            Unmanaged<TestThreadContext>.fromOpaque(raw).takeRetainedValue().run()
-            #else
-            Unmanaged<TestThreadContext>.fromOpaque(raw!).takeRetainedValue().run()
-            #endif
-            return nil
-        }, context)
-        precondition(result == 0, "pthread_create failed")
-        #if canImport(Darwin)
-        pthread_detach(handle!)
-        #else
-        pthread_detach(handle)
-        #endif
+        testStartForeignThread { continuation.resume(returning: body()) }
     }
 }
