@@ -149,6 +149,15 @@ struct ToThreadCallStateMachineTests {
         #expect(waiter == 6)
     }
 
+    @Test func callerSuspending_whenAbandonedAndTheWorkerFinished_leaves() {
+        var machine = running(abandonOnCancel: true)
+        _ = machine.callerCancelled()
+        guard case .none = machine.workerFinished(1) else { Issue.record("resumed a caller that left"); return }
+        guard case .resume(2, .abandoned) = machine.callerSuspending(2) else {
+            Issue.record("the abandoned caller did not leave"); return
+        }
+    }
+
     @Test func callerSuspending_whenDone_traps() async {
         await #expect(processExitsWith: .failure) {
             var machine = WorkerCallStateMachine<Int, String, Int>(abandonOnCancel: false)

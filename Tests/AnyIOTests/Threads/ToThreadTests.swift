@@ -178,7 +178,7 @@ struct ToThreadTests {
             nursery.cancel()
         }
         #expect(result.value == nil, "the caller left before the closure ended")
-        try await ToThread.runSync { gate.open() }
+        gate.open()
         try await testWaitUntil("the abandoned closure finished") { result.value != nil }
         #expect(result.value == true)
     }
@@ -275,10 +275,11 @@ struct ToThreadTests {
     @Test("sequential calls reuse one worker thread")
     func sequentialCallsReuseThread() async throws {
         let pool = WorkerThreadPool(idleTimeout: .seconds(10))
+        let limiter = CapacityLimiter(totalTokens: 40)
         let caller = testThreadID()
         var threads = Set<UInt>()
         for _ in 0..<5 {
-            threads.insert(try await ToThread.runSync(limiter: nil, abandonOnCancel: false, pool: pool) { testThreadID() })
+            threads.insert(try await ToThread.runSync(limiter: limiter, abandonOnCancel: false, pool: pool) { testThreadID() })
         }
         #expect(threads.count == 1)
         #expect(!threads.contains(caller))
@@ -286,14 +287,17 @@ struct ToThreadTests {
     }
     // anyio: tests/test_from_thread.py::TestRunAsyncFromThread::test_run_sync_from_thread_pooling
 
-    @Test("blocking closures on all 40 default workers do not starve the cooperative pool")
+    @Test("blocking closures on 40 workers do not starve the cooperative pool")
     func blockingDoesNotStarveCooperativePool() async throws {
+        // A limiter of the default size, but not the shared one: other tests use that at the same
+        // time, and this one must have all 40 threads blocked at once.
+        let limiter = CapacityLimiter(totalTokens: ToThread.currentDefaultThreadLimiter().totalTokens)
         let running = RaceCounter()
         let gate = TestThreadGate()
         try await withNursery { nursery in
             for _ in 0..<40 {
                 nursery.startSoon {
-                    try await ToThread.runSync {
+                    try await ToThread.runSync(limiter: limiter) {
                         running.add()
                         gate.waitBlocking(timeout: .seconds(30))
                     }

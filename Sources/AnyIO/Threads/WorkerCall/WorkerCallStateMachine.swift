@@ -149,16 +149,17 @@ struct WorkerCallStateMachine<Waiter, Request, Outcome> {
     /// The caller is about to suspend on `waiter`.
     mutating func callerSuspending(_ waiter: Waiter) -> SuspendAction {
         precondition(self.waiter == nil, "AnyIO: internal error: a ToThread caller suspended twice")
+        if isAbandoned {
+            // Cancelled (with abandonOnCancel) before it could suspend: it leaves now, also if the
+            // worker has finished meanwhile (its outcome was dropped: the cancellation came first).
+            return .resume(waiter, .abandoned)
+        }
         switch phase {
         case .finished(let outcome, let cancelledFirst):
             // The closure ended while the caller was busy: it takes the outcome now.
             phase = .done
             return .resume(waiter, .finished(outcome, cancelledFirst: cancelledFirst))
         case .queued, .running:
-            if isAbandoned {
-                // Cancelled (with abandonOnCancel) before it could suspend: it leaves now.
-                return .resume(waiter, .abandoned)
-            }
             if let request {
                 // A request waits for it: serve it first.
                 self.request = nil
