@@ -90,6 +90,8 @@ public enum ToThread {
         if !limiter.tryAcquire(onBehalfOf: call.borrower) {
             // No free token: wait in line (a checkpoint; cancelled, it took nothing).
             try await limiter.acquire(onBehalfOf: call.borrower)
+            // The token may have come from a worker thread (see `WorkerCall.run(on:)`).
+            ResumeHandoff.limiterRelease.resumed()
         }
         // The suspension below is the call's schedule point, so the fast path needs no yield.
         // The worker thread gives the token back, whatever happens from here on.

@@ -15,6 +15,8 @@ final class BlockingPortalStorage: Sendable {
     let state = StateLock(BlockingPortalStateMachine<any PortalJob, HostWaiter, ThreadLatch<Bool>>())
     /// Set when the portal stops, for `waitUntilStopped()`.
     let stopped = Event()
+    /// Every resumption of the host goes through it (it matters only to Thread Sanitizer).
+    private let handoff = ResumeHandoff()
 
     init() {}
 
@@ -28,7 +30,7 @@ final class BlockingPortalStorage: Sendable {
         case .queued:
             break
         case .resumeHost(let host, let wake):
-            host.resume(returning: wake)
+            handoff.resume(host, returning: wake)
         }
     }
 
@@ -36,7 +38,7 @@ final class BlockingPortalStorage: Sendable {
     func stop(cancelRemaining: Bool) {
         let action = state.withLock { $0.stop(cancelRemaining: cancelRemaining) }
         if action.stoppedNow { stopped.set() }
-        action.host?.resume(returning: .stop)
+        if let host = action.host { handoff.resume(host, returning: .stop) }
         for job in action.cancel { job.task.cancel() }
     }
 
@@ -54,13 +56,15 @@ final class BlockingPortalStorage: Sendable {
 
     private func nextHostWake() async -> HostWake {
         await withTaskCancellationHandler {
-            await withUnsafeContinuation { (host: HostWaiter) in
+            let wake = await withUnsafeContinuation { (host: HostWaiter) in
                 // Single resumption: the state machine hands the continuation out exactly once, to
                 // a submission, a stop, the cancellation handler, or back here.
                 if case .resume(let host, let wake) = state.withLock({ $0.hostWaiting(host) }) {
-                    host.resume(returning: wake)
+                    handoff.resume(host, returning: wake)
                 }
             }
+            handoff.resumed()
+            return wake
         } onCancel: {
             // The portal's nursery was cancelled from outside: stop, and fail what never started.
             let action = state.withLock { $0.hostCancelled() }
@@ -68,7 +72,7 @@ final class BlockingPortalStorage: Sendable {
             // (The state machine removed them from its live jobs; the host has not ended yet, so
             // the portal is not finished and no blocked `stop()` is due.)
             for job in action.dropped { job.drop() }
-            action.host?.resume(returning: .stop)
+            if let host = action.host { handoff.resume(host, returning: .stop) }
         }
     }
 

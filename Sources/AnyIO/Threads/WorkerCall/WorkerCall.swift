@@ -11,9 +11,9 @@ import Synchronization
 /// events, and every continuation is resumed after the lock is released.
 ///
 /// Life of a call: the caller has borrowed a token for `borrower`, submits the call to the pool
-/// and waits in `waitForOutcome()`. The worker runs the closure (`run(on:)`), returns itself to
-/// the pool, gives the token back, and only then wakes the caller, so a caller that goes again at
-/// once finds both a token and an idle thread. With `abandonOnCancel` the caller may leave first;
+/// and waits in `submitAndWait(to:)`. The worker runs the closure (`run(on:)`), returns itself to
+/// the pool, gives the token back, and only then records the outcome and wakes the caller, so a
+/// caller that goes again at once finds both a token and an idle thread. With `abandonOnCancel` the caller may leave first;
 /// the token is still given back by the worker, when the closure has ended.
 ///
 /// Type-erased (the outcome travels as `any Sendable`; `runSync<T>` casts it back), so no generic
@@ -31,6 +31,8 @@ final class WorkerCall: WorkerJob {
     let borrower: CapacityLimiter.Borrower
     /// Shared by the caller and the worker; every access is one state-machine event.
     let state: StateLock<WorkerCallStateMachine<Waiter, FromThreadRequest, Outcome>>
+    /// Every resumption of the caller goes through it (it matters only to Thread Sanitizer).
+    private let handoff = ResumeHandoff()
 
     init(
         limiter: CapacityLimiter,
@@ -56,9 +58,10 @@ final class WorkerCall: WorkerJob {
                     // once: to the worker's finish or post, to the cancellation handler, or back
                     // here.
                     if case .resume(let waiter, let wake) = state.withLock({ $0.callerSuspending(waiter) }) {
-                        waiter.resume(returning: wake)
+                        handoff.resume(waiter, returning: wake)
                     }
                 }
+                handoff.resumed()
                 switch wake {
                 case .finished(let outcome, let cancelledFirst):
                     if cancelledFirst {
@@ -78,7 +81,7 @@ final class WorkerCall: WorkerJob {
         } onCancel: {
             if case .abandon(let waiter, let rejected) = state.withLock({ $0.callerCancelled() }) {
                 rejected?.reject()
-                waiter?.resume(returning: .abandoned)
+                if let waiter { handoff.resume(waiter, returning: .abandoned) }
             }
         }
     }
@@ -100,12 +103,16 @@ final class WorkerCall: WorkerJob {
                 }
             }
         }
-        let action = state.withLock { $0.workerFinished(outcome) }
-        // Order matters (see the type's comment): thread, then token, then the caller.
+        // Order matters (see the type's comment): thread, then token, and only then the outcome,
+        // which the caller may see as soon as it is recorded (even before it is resumed).
         worker.returnToPool()
-        limiter.release(onBehalfOf: borrower)
+        ResumeHandoff.limiterRelease.around {
+            // It may resume a caller waiting for a token (see `ToThread.runSync`).
+            limiter.release(onBehalfOf: borrower)
+        }
+        let action = state.withLock { $0.workerFinished(outcome) }
         if case .resume(let waiter, let wake) = action {
-            waiter.resume(returning: wake)
+            handoff.resume(waiter, returning: wake)
         }
     }
 
@@ -120,7 +127,7 @@ final class WorkerCall: WorkerJob {
         case .posted:
             break
         case .resume(let waiter, let wake):
-            waiter.resume(returning: wake)
+            handoff.resume(waiter, returning: wake)
         }
         return request.waitForReply()
     }
