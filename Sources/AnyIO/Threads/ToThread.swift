@@ -86,13 +86,21 @@ public enum ToThread {
     ) async throws -> T {
         try throwIfCancelled()
         let limiter = limiter ?? defaultLimiter
-        let call = WorkerCall(limiter: limiter, abandonOnCancel: abandonOnCancel) { try body() }
-        if !limiter.tryAcquire(onBehalfOf: call.borrower) {
+        // The token is borrowed for the call, not the task: with abandonOnCancel the task may
+        // leave while the thread still holds it.
+        let borrower = WorkerCallBorrowers.take()
+        if !limiter.tryAcquire(onBehalfOf: borrower) {
             // No free token: wait in line (a checkpoint; cancelled, it took nothing).
-            try await limiter.acquire(onBehalfOf: call.borrower)
+            do {
+                try await limiter.acquire(onBehalfOf: borrower)
+            } catch {
+                WorkerCallBorrowers.giveBack(borrower)
+                throw error
+            }
             // The token may have come from a worker thread (see `WorkerCall.run(on:)`).
             ResumeHandoff.limiterRelease.resumed()
         }
+        let call = WorkerCall(limiter: limiter, borrower: borrower, abandonOnCancel: abandonOnCancel) { try body() }
         // The suspension below is the call's schedule point, so the fast path needs no yield.
         // The worker thread gives the token back, whatever happens from here on.
         let value = try await call.submitAndWait(to: pool)

@@ -34,14 +34,17 @@ final class WorkerCall: WorkerJob {
     /// Every resumption of the caller goes through it (it matters only to Thread Sanitizer).
     private let handoff = ResumeHandoff()
 
+    /// Creates the call; the caller already holds a token of `limiter` for `borrower` (taken
+    /// from `WorkerCallBorrowers`, and given back there by the worker with the token).
     init(
         limiter: CapacityLimiter,
+        borrower: CapacityLimiter.Borrower,
         abandonOnCancel: Bool,
         body: @escaping @Sendable () throws -> any Sendable
     ) {
         self.body = body
         self.limiter = limiter
-        borrower = CapacityLimiter.Borrower(WorkerCallBorrower(id: WaiterID.next().rawValue))
+        self.borrower = borrower
         state = StateLock(WorkerCallStateMachine(abandonOnCancel: abandonOnCancel))
     }
 
@@ -110,6 +113,7 @@ final class WorkerCall: WorkerJob {
             // It may resume a caller waiting for a token (see `ToThread.runSync`).
             limiter.release(onBehalfOf: borrower)
         }
+        WorkerCallBorrowers.giveBack(borrower)
         let action = state.withLock { $0.workerFinished(outcome) }
         if case .resume(let waiter, let wake) = action {
             handoff.resume(waiter, returning: wake)
@@ -131,12 +135,4 @@ final class WorkerCall: WorkerJob {
         }
         return request.waitForReply()
     }
-}
-
-/// The limiter borrower of one `ToThread.runSync` call, described cheaply for messages.
-struct WorkerCallBorrower: Hashable, Sendable, CustomDebugStringConvertible {
-    /// A process-wide unique number.
-    let id: UInt64
-
-    var debugDescription: String { "ToThread.runSync call #\(id)" }
 }
