@@ -243,7 +243,7 @@ public final class BlockingPortal: Sendable {
     ///
     /// - Throws: `CancellationError` if the waiting task is cancelled.
     /// - SeeAlso: AnyIO `BlockingPortal.sleep_until_stopped()`.
-    public func waitUntilStopped() async throws {
+    public nonisolated(nonsending) func waitUntilStopped() async throws {
         try await storage.stopped.wait()
     }
 

@@ -63,7 +63,7 @@ public final class PortalTask<Value: Sendable>: Sendable {
     ///
     /// - Throws: What the body threw; `CancellationError` if the task was cancelled, or if the
     ///   waiter is cancelled while waiting.
-    public var value: Value {
+    public nonisolated(nonsending) var value: Value {
         get async throws {
             // The body returned a `Value`; only its type was erased on the way.
             try await storage.wait().get() as! Value

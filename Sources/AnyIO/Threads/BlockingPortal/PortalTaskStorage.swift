@@ -59,7 +59,7 @@ final class PortalTaskStorage: Sendable {
     }
 
     /// Waits for the task to end. A checkpoint.
-    func wait() async throws -> Outcome {
+    nonisolated(nonsending) func wait() async throws -> Outcome {
         try await finished.wait()
         guard let result = outcome.currentValue else {
             preconditionFailure("AnyIO: internal error: a portal task's event was set without an outcome")
