@@ -49,10 +49,11 @@ public enum ToThread {
     ///
     /// ```swift
     /// let limiter = CapacityLimiter(totalTokens: 4)          // at most 4 threads for this job
-    /// let sizes = try await withNursery { nursery in
+    /// try await withNursery { nursery in
     ///     for path in paths {
     ///         nursery.startSoon {
-    ///             try await ToThread.runSync(limiter: limiter) { try fileSize(path) }
+    ///             let digest = try await ToThread.runSync(limiter: limiter) { try sha256(ofFileAt: path) }
+    ///             await results.record(path, digest)
     ///         }
     ///     }
     /// }

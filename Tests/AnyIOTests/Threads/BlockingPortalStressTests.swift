@@ -50,7 +50,10 @@ struct BlockingPortalStressTests {
         #expect(bodies.value >= values.value)
     }
 
-    @Test("stress: stop(cancelRemaining:) races with submissions; every accepted call completes", arguments: [false, true])
+    @Test(
+        "stress: stop(cancelRemaining:) races with submissions; every accepted call completes",
+        arguments: [false, true]
+    )
     func stopRacesSubmissions(cancelRemaining: Bool) async throws {
         for iteration in 0..<max(1, raceIterations / 10) {
             let accepted = RaceCounter(), refused = RaceCounter(), completed = RaceCounter()

@@ -58,7 +58,9 @@ struct ToThreadCallStateMachineTests {
         var machine = running()
         guard case .suspend = machine.callerSuspending(1) else { Issue.record("caller not stored"); return }
         #expect(machine.isCallerSuspended)
-        guard case .resume(let waiter, let wake) = machine.workerFinished(42) else { Issue.record("not resumed"); return }
+        guard case .resume(let waiter, let wake) = machine.workerFinished(42) else {
+            Issue.record("not resumed"); return
+        }
         #expect(waiter == 1)
         #expect(isFinished(wake, 42, cancelledFirst: false))
         #expect(!machine.isCallerSuspended)
@@ -193,7 +195,9 @@ struct ToThreadCallStateMachineTests {
         var machine = Machine(abandonOnCancel: true)
         if started { _ = machine.workerStarting() }
         _ = machine.callerSuspending(8)
-        guard case .abandon(8?, rejected: nil) = machine.callerCancelled() else { Issue.record("not abandoned"); return }
+        guard case .abandon(8?, rejected: nil) = machine.callerCancelled() else {
+            Issue.record("not abandoned"); return
+        }
         #expect(machine.isAbandoned)
         #expect(machine.isCancelled)
         #expect(!machine.isCallerSuspended)

@@ -9,7 +9,10 @@ import Testing
 
 @Suite("ToThread stress", .timeLimit(.minutes(2)))
 struct ToThreadStressTests {
-    @Test("stress: calls cancelled at random moments, with and without abandon, some calling back", arguments: [0, 1, 2])
+    @Test(
+        "stress: calls cancelled at random moments, with and without abandon, some calling back",
+        arguments: [0, 1, 2]
+    )
     func stress(seed: Int) async throws {
         var generator = SystemRandomNumberGenerator()
         for iteration in 0..<max(1, raceIterations / 3) {
@@ -61,7 +64,10 @@ struct ToThreadStressTests {
                             returned.add()
                         } else {
                             if !abandons[index] && runs[index].value > 0 {
-                                #expect(ended[index].isSet, "a cancelled call without abandon left before its closure ended")
+                                #expect(
+                                    ended[index].isSet,
+                                    "a cancelled call without abandon left before its closure ended"
+                                )
                             }
                             cancelled.add()
                         }
@@ -76,7 +82,10 @@ struct ToThreadStressTests {
                 #expect(runs[index].value <= 1, "closure \(index) ran \(runs[index].value) times")
             }
             #expect(runs.reduce(0) { $0 + $1.value } >= returned.value)
-            #expect(limiter.statistics() == CapacityLimiterStatistics(borrowedTokens: 0, totalTokens: tokens, tasksWaiting: 0))
+            #expect(
+                limiter.statistics()
+                    == CapacityLimiterStatistics(borrowedTokens: 0, totalTokens: tokens, tasksWaiting: 0)
+            )
         }
     }
 

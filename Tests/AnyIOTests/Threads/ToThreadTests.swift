@@ -279,7 +279,10 @@ struct ToThreadTests {
         let caller = testThreadID()
         var threads = Set<UInt>()
         for _ in 0..<5 {
-            threads.insert(try await ToThread.runSync(limiter: limiter, abandonOnCancel: false, pool: pool) { testThreadID() })
+            let thread = try await ToThread.runSync(limiter: limiter, abandonOnCancel: false, pool: pool) {
+                testThreadID()
+            }
+            threads.insert(thread)
         }
         #expect(threads.count == 1)
         #expect(!threads.contains(caller))

@@ -168,7 +168,9 @@ public final class BlockingPortal: Sendable {
     ///   `scope` returns without calling `use` or calls it twice.
     /// - SeeAlso: AnyIO `BlockingPortal.wrap_async_context_manager(cm)`.
     public func withResource<Resource: Sendable, T>(
-        from scope: @escaping @Sendable (_ use: @escaping @Sendable (Resource) async throws -> Void) async throws -> Void,
+        from scope: @escaping @Sendable (
+            _ use: @escaping @Sendable (Resource) async throws -> Void
+        ) async throws -> Void,
         _ body: (Resource) throws -> T
     ) throws -> T {
         Self.preconditionNotInTask("withResource(from:_:)")

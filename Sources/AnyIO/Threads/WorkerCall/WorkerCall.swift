@@ -13,8 +13,9 @@ import Synchronization
 /// Life of a call: the caller has borrowed a token for `borrower`, submits the call to the pool
 /// and waits in `submitAndWait(to:)`. The worker runs the closure (`run(on:)`), returns itself to
 /// the pool, gives the token back, and only then records the outcome and wakes the caller, so a
-/// caller that goes again at once finds both a token and an idle thread. With `abandonOnCancel` the caller may leave first;
-/// the token is still given back by the worker, when the closure has ended.
+/// caller that goes again at once finds both a token and an idle thread. With `abandonOnCancel`
+/// the caller may leave first; the token is still given back by the worker, when the closure has
+/// ended.
 ///
 /// Type-erased (the outcome travels as `any Sendable`; `runSync<T>` casts it back), so no generic
 /// metadata is looked up per call.
