@@ -77,4 +77,31 @@ struct ReadmeExampleTests {
         #expect(total == 50500)
         #expect(printed == [#"50500 ["total 50500"]"#])
     }
+
+    @Test func readmeWorkerThreadExample() async throws {
+        var printed: [String] = []
+        func print(_ items: Any...) {
+            printed.append(items.map { String(describing: $0) }.joined(separator: " "))
+        }
+
+        // --- README.md, "Worker threads" (verbatim from here) ---
+        let sum = try await ToThread.runSync {               // on an "AnyIO worker N" thread
+            var total = 0
+            for chunk in 1...4 {
+                try FromThread.checkCancelled()              // throws once the caller is cancelled
+                total += chunk * 100                         // stands for blocking work
+                try FromThread.run { try await sleep(for: .milliseconds(1)) }  // async, in the caller's task
+            }
+            return total
+        }
+        let portal = startBlockingPortal()                   // serves threads that are not tasks
+        let answer = try await ToThread.runSync {            // (a worker thread is such a thread)
+            try portal.call { try await sleep(for: .milliseconds(1)); return 42 }
+        }
+        portal.stop()
+        print(sum, answer)                                   // 1000 42
+        // --- end of the README example ---
+
+        #expect(printed == ["1000 42"])
+    }
 }
