@@ -86,16 +86,20 @@ struct BlockingPortalTests {
     func bodyReturnWaitsForTasks() async throws {
         let results = TestBox([String]())
         let callsStarted = RaceCounter()
+        let proceed = Event()
         try await withBlockingPortal { portal in
             for _ in 0..<2 {
                 _ = try portal.startTaskSoon {
                     callsStarted.add()
-                    try await sleep(for: .milliseconds(50))
+                    try await proceed.wait()
+                    try await sleep(for: .milliseconds(20))
                     results.append("done")
                 }
             }
             try await testWaitUntil("both tasks run") { callsStarted.value == 2 }
             #expect(results.value.isEmpty)
+            // Let them finish only after the body has checked; the scope must still wait for them.
+            proceed.set()
         }
         #expect(results.value == ["done", "done"])
     }
