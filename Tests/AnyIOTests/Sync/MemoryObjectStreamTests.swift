@@ -695,17 +695,21 @@ struct MemoryObjectStreamTests {
     func cancelDuringReceive() async throws {
         let received = TestBox<[String]>([])
         let scope = CancelScope()
+        let cancelled = Event()
         let (send, receive) = makeMemoryObjectStream(of: String.self)
         try await withNursery { nursery in
             nursery.startSoon {
                 try await withCancelScope(scope) { _ in
                     received.append(try await receive.receive())
                 }
+                // The receiver may run before the body cancels the scope: wait for that first.
+                try await cancelled.wait()
                 #expect(scope.cancelCalled)
             }
             try await testWaitUntil("the receiver waits") { receive.statistics().tasksWaitingReceive == 1 }
             #expect(try send.trySend("hello"))
             scope.cancel()
+            cancelled.set()
         }
         #expect(received.value == ["hello"])
         send.close()
