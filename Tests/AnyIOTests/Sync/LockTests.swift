@@ -163,6 +163,7 @@ struct LockTests {
     func releaseHandsOff() async throws {
         let lock = Lock()
         let proceed = Event()
+        let checked = Event()
         try await withNursery { nursery in
             nursery.startSoon(name: "task1") {
                 try await lock.acquire()
@@ -171,10 +172,13 @@ struct LockTests {
                 // task2 owns it now: nobody else can take it, not even the releaser.
                 #expect(lock.isLocked)
                 #expect(!lock.tryAcquire())
+                checked.set()
             }
             try await testWaitUntil("task1 holds the lock") { lock.isLocked }
             nursery.startSoon(name: "task2") {
                 try await lock.acquire()
+                // Hold it until task1 has looked, so the check cannot see a later release.
+                try await checked.wait()
                 lock.release()
             }
             try await testWaitUntil("task2 waits") { lock.statistics().tasksWaiting == 1 }
