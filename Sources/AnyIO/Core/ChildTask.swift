@@ -32,10 +32,11 @@ enum TaskName: Sendable {
 /// members through `previousMember` / `nextMember` instead of a hash table.
 // @unchecked Sendable: `previousMember`, `nextMember` and `isMember` are read and written only while
 // holding the owning `NurseryStorage`'s lock; everything else is immutable, atomic or in `state`.
+@usableFromInline
 final class ChildTask: @unchecked Sendable {
     private static let nextID = Atomic<UInt64>(1)
 
-    typealias Waiter = UnsafeContinuation<any Sendable, any Error>
+    typealias Waiter = ParkedContinuation<any Sendable, any Error>
 
     struct State {
         /// The Swift task running the body, registered by the task itself (`begin`); dropped on exit.
@@ -51,6 +52,16 @@ final class ChildTask: @unchecked Sendable {
         var cancelledEarly: Set<UInt64> = []
         /// Resources this task holds that must learn when it ends (locks it owns).
         var heldResources: [any HeldResource] = []
+        /// The task this one is listed under (`TaskInfo.parentID`): the caller of `start` until
+        /// `started`, then the nursery's owner. Changes once, in `moveInto`.
+        var parent: LogicalTask?
+        /// What the task is waiting on in a library primitive, while it waits (see `WaitMark`):
+        /// set by the task just before it parks, cleared by whoever resumes it, before resuming.
+        var wait: WaitRecord?
+        /// Numbers the waits, so that a late `endWait` of an earlier wait leaves a later one alone.
+        var waitSequence: UInt64 = 0
+        /// The nurseries whose bodies run as this task (it entered them), innermost last.
+        var openNurseries: [NurseryStorage] = []
     }
 
     /// A process-wide unique number; also used for waiter ids.
@@ -68,10 +79,10 @@ final class ChildTask: @unchecked Sendable {
     /// Whether the child is in its nursery's member list. Guarded by the nursery's lock.
     var isMember = false
 
-    init(name: TaskName, host: (any CancelBoundary)?) {
+    init(name: TaskName, host: (any CancelBoundary)?, parent: LogicalTask?) {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         taskName = name
-        state = StateLock(State(task: nil, host: host))
+        state = StateLock(State(task: nil, host: host, parent: parent))
     }
 
     var name: String { taskName.text }
@@ -121,9 +132,50 @@ final class ChildTask: @unchecked Sendable {
         task?.cancel()
     }
 
-    /// `started` moved the child from its `start` caller into the nursery.
-    func moveInto(_ scope: CancelScope) {
-        state.withLock { $0.host = scope }
+    /// `started` moved the child from its `start` caller into the nursery owned by `owner`.
+    func moveInto(_ scope: CancelScope, owner: LogicalTask) {
+        state.withLock { state in
+            state.host = scope
+            state.parent = owner
+        }
+    }
+
+    // MARK: - Introspection (see `Introspection/`)
+
+    /// The task is about to park in a library primitive: records what on, and returns the number
+    /// that `endWait` needs. Called by the task itself.
+    func beginWait(_ record: WaitRecord) -> UInt64 {
+        state.withLock { state in
+            state.waitSequence &+= 1
+            state.wait = record
+            return state.waitSequence
+        }
+    }
+
+    /// The wait numbered `sequence` is over (the task was resumed, or is about to be).
+    func endWait(_ sequence: UInt64) {
+        state.withLock { state in
+            if state.waitSequence == sequence { state.wait = nil }
+        }
+    }
+
+    /// The task entered the body of `nursery`.
+    func nurseryOpened(_ nursery: NurseryStorage) {
+        state.withLock { $0.openNurseries.append(nursery) }
+    }
+
+    /// The body of `nursery`, and all its children, ended.
+    func nurseryClosed(_ nursery: NurseryStorage) {
+        state.withLock { state in
+            if let index = state.openNurseries.lastIndex(where: { $0 === nursery }) {
+                state.openNurseries.remove(at: index)
+            }
+        }
+    }
+
+    /// What introspection reads of this task, in one lock.
+    var introspectionSnapshot: (parent: LogicalTask?, wait: WaitRecord?, nurseries: [NurseryStorage], begun: Bool) {
+        state.withLock { ($0.parent, $0.wait, $0.openNurseries, $0.task != nil) }
     }
 
     /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake
@@ -168,12 +220,14 @@ final class ChildTask: @unchecked Sendable {
     func value() async throws -> any Sendable {
         try throwIfCancelled()
         if let result = self.result {
-            await Task.yield()
+            await yieldSchedulePoint()
             return try result.get()
         }
         let waiterID = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let mark = WaitMark.begin(.taskValue)
         return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: Waiter) in
+            try await withUnsafeThrowingContinuation { (unparked: UnsafeContinuation<any Sendable, any Error>) in
+                let continuation = ParkedContinuation(unparked, mark)
                 let resumeNow = state.withLock { state -> Result<any Sendable, any Error>? in
                     if !state.cancelledEarly.isEmpty, state.cancelledEarly.remove(waiterID) != nil { return .failure(CancellationError()) }
                     if let result = state.result { return result }

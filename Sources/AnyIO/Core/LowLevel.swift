@@ -24,7 +24,7 @@ public enum LowLevel {
     /// - SeeAlso: AnyIO `lowlevel.checkpoint()`.
     public nonisolated(nonsending) static func checkpoint() async throws {
         try throwIfCancelled()
-        await Task.yield()
+        await yieldSchedulePoint()
     }
 
     /// Throws if cancelled, without yielding to the scheduler.
@@ -40,6 +40,6 @@ public enum LowLevel {
     ///
     /// - SeeAlso: AnyIO `lowlevel.cancel_shielded_checkpoint()`.
     public nonisolated(nonsending) static func cancelShieldedCheckpoint() async {
-        await Task.yield()
+        await yieldSchedulePoint()
     }
 }

@@ -58,7 +58,11 @@ public final class Nursery: Sendable {
         _ body: sending @escaping () async throws -> T
     ) -> TaskHandle<T> {
         let storage = self.storage
-        let child = ChildTask(name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line), host: storage.scope)
+        let child = ChildTask(
+            name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
+            host: storage.scope,
+            parent: storage.owner
+        )
         storage.admitMember(child)
         child.launch {
             child.begin()
@@ -117,12 +121,14 @@ public final class Nursery: Sendable {
         let storage = self.storage
         let child = ChildTask(
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            host: TaskContext.boundary
+            host: TaskContext.boundary,
+            parent: currentLogicalTask()
         )
         let handshake = StartHandshake(child: child, nursery: storage)
-        storage.admitPending()
+        storage.admitPending(child)
         // UnsafeTransfer: `body` is sent to the child task, created exactly once below.
         let transfer = UnsafeTransfer(Optional(body))
+        let mark = WaitMark.begin(.start)
         let value = try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<any Sendable, any Error>) in
                 // The child is created after the caller is about to suspend (as a plain
@@ -139,7 +145,7 @@ public final class Nursery: Sendable {
                     child.complete(.success(()))
                     storage.childExited(child)
                 }
-                handshake.wait(continuation)
+                handshake.wait(ParkedContinuation(continuation, mark))
             }
         } onCancel: {
             handshake.callerCancelled()
@@ -189,8 +195,14 @@ public func withNursery<T>(
     _ body: (Nursery) async throws -> T
 ) async throws -> T {
     let scope = CancelScope()
-    let storage = NurseryStorage(scope: scope)
+    let owner = currentLogicalTask()
+    let storage = NurseryStorage(scope: scope, owner: owner, location: .callSite(fileID: fileID, line: line))
     scope.setNursery(storage)
+    // List the nursery in the task tree: under its owner, or as a root (see `TaskTreeRegistry`).
+    switch owner {
+    case .library(let child): child.nurseryOpened(storage)
+    case .foreign(let reference): TaskTreeRegistry.shared.add(storage, owner: reference)
+    }
     let nursery = Nursery(storage: storage)
     let bodyName = TaskContext.boundary?.owningTask?.name ?? TaskName.callSite(fileID: fileID, line: line).text
     var waitedForChildren = false
@@ -199,6 +211,10 @@ public func withNursery<T>(
             storage.recordFailure(taskName: bodyName, error: bodyError)
         }
         waitedForChildren = await storage.waitForChildren()
+    }
+    switch owner {
+    case .library(let child): child.nurseryClosed(storage)
+    case .foreign: TaskTreeRegistry.shared.remove(storage)
     }
     let failures = storage.close()
     if !failures.isEmpty {

@@ -31,15 +31,25 @@ final class NurseryStorage: Sendable {
         /// Non-cancellation errors of the body and the children, in the order they happened.
         var failures: [ErrorGroup.Failure] = []
         /// The owner waiting for `liveCount` to reach zero.
-        var waiter: UnsafeContinuation<Bool, Never>?
+        var waiter: ParkedContinuation<Bool, Never>?
+        /// `start` children that have not called `started` yet (for introspection; they are not
+        /// members, so the nursery's cancellation does not reach them).
+        var pending: [ChildTask] = []
     }
 
     /// The nursery's cancel scope.
     let scope: CancelScope
+    /// The task that entered `withNursery`: its body runs as this task, and it is the parent of
+    /// every member.
+    let owner: LogicalTask
+    /// Where `withNursery` was called, for the task tree.
+    let location: TaskName
     let state = StateLock(State())
 
-    init(scope: CancelScope) {
+    init(scope: CancelScope, owner: LogicalTask, location: TaskName) {
         self.scope = scope
+        self.owner = owner
+        self.location = location
     }
 
     private static func closedTrap() -> Never {
@@ -82,17 +92,26 @@ final class NurseryStorage: Sendable {
     }
 
     /// Counts a `start` child that is not a member yet (it runs under its caller's scopes).
-    func admitPending() {
+    func admitPending(_ child: ChildTask) {
         state.withLock { state in
             if state.isClosed { Self.closedTrap() }
             state.liveCount += 1
+            state.pending.append(child)
+        }
+    }
+
+    /// Removes `child` from the pending `start` children, if it is there (lock held).
+    private static func removePending(_ child: ChildTask, _ state: inout State) {
+        if !state.pending.isEmpty, let index = state.pending.firstIndex(where: { $0 === child }) {
+            state.pending.remove(at: index)
         }
     }
 
     /// Moves a started `start` child in; it is cancelled at once if the nursery is cancelled.
     func adopt(_ child: ChildTask) {
-        child.moveInto(scope)
+        child.moveInto(scope, owner: owner)
         let cancelled = state.withLock { state -> Bool in
+            Self.removePending(child, &state)
             Self.link(child, &state)
             return state.isCancelled
         }
@@ -101,7 +120,8 @@ final class NurseryStorage: Sendable {
 
     /// A child's body finished.
     func childExited(_ child: ChildTask) {
-        let waiter = state.withLock { state -> UnsafeContinuation<Bool, Never>? in
+        let waiter = state.withLock { state -> ParkedContinuation<Bool, Never>? in
+            Self.removePending(child, &state)
             Self.unlink(child, &state)
             state.liveCount -= 1
             guard state.liveCount == 0, let waiter = state.waiter else { return nil }
@@ -141,13 +161,31 @@ final class NurseryStorage: Sendable {
     /// Waits until every child has finished, and returns whether there was any child to wait for.
     /// Not cancellable: cancellation reaches the children through the scope instead.
     func waitForChildren() async -> Bool {
-        await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+        if state.withLock({ $0.liveCount == 0 }) { return false }
+        let mark = WaitMark.begin(.nurseryChildren)
+        return await withUnsafeContinuation { (continuation: UnsafeContinuation<Bool, Never>) in
+            let waiter = ParkedContinuation(continuation, mark)
             let done = state.withLock { state -> Bool in
                 if state.liveCount == 0 { return true }
-                state.waiter = continuation
+                state.waiter = waiter
                 return false
             }
-            if done { continuation.resume(returning: false) }
+            if done { waiter.resume(returning: false) }
+        }
+    }
+
+    /// The members and pending `start` children, and whether the owner waits for them; for
+    /// introspection.
+    var introspectionSnapshot: (members: [ChildTask], pending: [ChildTask], ownerWaiting: Bool) {
+        state.withLock { state in
+            var members: [ChildTask] = []
+            var next = state.firstMember
+            while let child = next {
+                members.append(child)
+                next = child.nextMember
+            }
+            // The list is linked at the head: reverse it to get the order of starting.
+            return (members.reversed(), state.pending, state.waiter != nil)
         }
     }
 

@@ -26,7 +26,7 @@ final class StartHandshake: Sendable {
     struct State {
         var phase = Phase.starting
         /// The caller, once it suspended.
-        var waiter: UnsafeContinuation<Value, any Error>?
+        var waiter: ParkedContinuation<Value, any Error>?
         /// The caller's outcome, when decided before the caller suspended.
         var outcome: Result<Value, any Error>?
     }
@@ -43,7 +43,7 @@ final class StartHandshake: Sendable {
     /// Hands `outcome` to the caller now, or keeps it until the caller suspends (lock held).
     private static func deliver(
         _ outcome: Result<Value, any Error>, _ state: inout State
-    ) -> (UnsafeContinuation<Value, any Error>, Result<Value, any Error>)? {
+    ) -> (ParkedContinuation<Value, any Error>, Result<Value, any Error>)? {
         if let waiter = state.waiter {
             state.waiter = nil
             return (waiter, outcome)
@@ -53,7 +53,7 @@ final class StartHandshake: Sendable {
     }
 
     /// The caller suspends.
-    func wait(_ continuation: UnsafeContinuation<Value, any Error>) {
+    func wait(_ continuation: ParkedContinuation<Value, any Error>) {
         let outcome = state.withLock { state -> Result<Value, any Error>? in
             if let outcome = state.outcome { return outcome }
             state.waiter = continuation
@@ -124,6 +124,6 @@ final class StartHandshake: Sendable {
 /// What `StartHandshake.childFinished` must do after releasing its lock.
 enum StartAfterFinish {
     case none
-    case resume(UnsafeContinuation<any Sendable, any Error>, Result<any Sendable, any Error>)
+    case resume(ParkedContinuation<any Sendable, any Error>, Result<any Sendable, any Error>)
     case fail(any Error)
 }

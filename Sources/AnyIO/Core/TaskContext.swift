@@ -39,8 +39,9 @@ func isCurrentlyCancelled() -> Bool {
     Task.isCancelled
 }
 
-/// Throws `CancellationError` if the running code is cancelled (no yield).
+/// Throws `CancellationError` if the running code is cancelled (no yield). A cancel point.
 @inline(__always)
 func throwIfCancelled() throws {
+    CheckpointProbe.countCancelPoint()
     if isCurrentlyCancelled() { throw CancellationError() }
 }

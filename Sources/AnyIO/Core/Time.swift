@@ -49,9 +49,13 @@ public func sleep(for duration: Duration) async throws {
 public func sleep(until deadline: ContinuousClock.Instant) async throws {
     try throwIfCancelled()
     if deadline <= .now {
-        await Task.yield()
+        await yieldSchedulePoint()
         return
     }
+    // The runtime's timer resumes the sleep, so the mark ends here; until then the task tree
+    // shows the sleep, and `waitAllTasksBlocked()` counts it as blocked until `deadline`.
+    let mark = WaitMark.begin(.sleep, until: deadline)
+    defer { mark.end() }
     try await Task.sleep(until: deadline, clock: .continuous)
 }
 
@@ -64,8 +68,9 @@ public func sleep(until deadline: ContinuousClock.Instant) async throws {
 public func sleepForever() async throws -> Never {
     try throwIfCancelled()
     let waiter = ForeverWaiter()
+    let mark = WaitMark.begin(.sleepForever)
     try await withTaskCancellationHandler {
-        try await withUnsafeThrowingContinuation { waiter.park($0) }
+        try await withUnsafeThrowingContinuation { waiter.park(ParkedContinuation($0, mark)) }
     } onCancel: {
         waiter.cancel()
     }
@@ -78,13 +83,13 @@ final class ForeverWaiter: Sendable {
         /// Not parked yet and not cancelled.
         case idle
         /// Parked; resumed only by `cancel()`.
-        case parked(UnsafeContinuation<Void, any Error>)
+        case parked(ParkedContinuation<Void, any Error>)
         /// Cancelled (before or after parking); terminal.
         case cancelled
     }
     let state = StateLock(State.idle)
 
-    func park(_ continuation: UnsafeContinuation<Void, any Error>) {
+    func park(_ continuation: ParkedContinuation<Void, any Error>) {
         let resumeNow = state.withLock { state -> Bool in
             switch state {
             case .idle:
@@ -103,7 +108,7 @@ final class ForeverWaiter: Sendable {
     }
 
     func cancel() {
-        let continuation = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
+        let continuation = state.withLock { state -> ParkedContinuation<Void, any Error>? in
             switch state {
             case .parked(let continuation):
                 // Wake the sleeper.

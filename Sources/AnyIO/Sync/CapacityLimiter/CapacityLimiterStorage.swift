@@ -10,7 +10,7 @@ import Synchronization
 /// events, and every continuation is resumed after the lock is released.
 final class CapacityLimiterStorage: Sendable {
     typealias Borrower = CapacityLimiter.Borrower
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     /// The limiter's state. Every access is one state-machine event under the lock.
     let state: StateLock<CapacityLimiterStateMachine<Borrower, Waiter>>
@@ -66,15 +66,17 @@ final class CapacityLimiterStorage: Sendable {
         case .acquired:
             // Fast path: still a schedule point, and cancel-shielded — the token is held, so the
             // call must return normally.
-            await Task.yield()
+            await yieldSchedulePoint()
             return
         case .alreadyBorrowing:
             throw AlreadyBorrowingError(borrower: borrower.description)
         case .enqueued:
             break
         }
+        let mark = WaitMark.begin(.capacityLimiter)
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let waiter = Waiter(continuation, mark)
                 // Single resumption: the state machine hands each continuation out exactly once,
                 // to a release or `totalTokens` change, to the cancellation handler, or back here.
                 switch state.withLock({ $0.suspended(id, waiter) }) {

@@ -6,7 +6,7 @@ import Synchronization
 
 /// The waiting list, continuations and cancellation handling of a ``Condition``.
 final class ConditionStorage: Sendable {
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     let lock: LockStorage
     let state = StateLock(ConditionStateMachine<Waiter>())
@@ -27,8 +27,10 @@ final class ConditionStorage: Sendable {
         lock.release()
         let outcome: Result<Void, any Error>
         do {
+            let mark = WaitMark.begin(.condition)
             try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                    let waiter = Waiter(continuation, mark)
                     // Single resumption: the state machine hands the continuation out once: to
                     // `notify`, to the cancellation handler, or back here.
                     switch state.withLock({ $0.suspend(id, waiter) }) {

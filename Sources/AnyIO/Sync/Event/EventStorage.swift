@@ -6,7 +6,7 @@ import Synchronization
 
 /// The lock, continuations and cancellation handling of an ``Event``.
 final class EventStorage: Sendable {
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     let state = StateLock(EventStateMachine<Waiter>())
 
@@ -25,12 +25,14 @@ final class EventStorage: Sendable {
     nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
         if isSet {
-            await Task.yield()
+            await yieldSchedulePoint()
             return
         }
         let id = WaiterID.next()
+        let mark = WaitMark.begin(.event)
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let waiter = Waiter(continuation, mark)
                 // Single resumption: the state machine hands each continuation out exactly once,
                 // to `set()`, to the cancellation handler, or back here.
                 switch state.withLock({ $0.suspend(id, waiter) }) {

@@ -9,7 +9,7 @@ import Synchronization
 /// Read with `FutureStateMachine.swift`: each lock section below runs exactly one of its events,
 /// and every continuation is resumed after the lock is released.
 final class FutureStorage<Value: Sendable>: Sendable {
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     /// The future's state. Every access is one state-machine event under the lock.
     let state = StateLock(FutureStateMachine<Value, Waiter>())
@@ -47,12 +47,14 @@ final class FutureStorage<Value: Sendable>: Sendable {
     nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
         if status != .pending {
-            await Task.yield()
+            await yieldSchedulePoint()
             return
         }
         let id = WaiterID.next()
+        let mark = WaitMark.begin(.future)
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let waiter = Waiter(continuation, mark)
                 // Single resumption: the state machine hands each continuation out exactly once,
                 // to `finish`/`cancel`, to the cancellation handler, or back here.
                 switch state.withLock({ $0.suspend(id, waiter) }) {

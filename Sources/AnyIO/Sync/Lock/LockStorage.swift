@@ -11,7 +11,7 @@ import Synchronization
 /// the lock registers it with its `ChildTask`, which breaks the lock if the task ends still
 /// holding it.
 final class LockStorage: HeldResource {
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     let state = StateLock(LockStateMachine<LogicalTask, Waiter>())
     let fastAcquire: Bool
@@ -41,7 +41,7 @@ final class LockStorage: HeldResource {
             caller.child?.holdResource(self)
             // A schedule point (cancel-shielded: the lock is ours now), unless the caller asked
             // for AnyIO's fast path.
-            if !fastAcquire { await Task.yield() }
+            if !fastAcquire { await yieldSchedulePoint() }
             return
         case .mustWait:
             try await suspend(caller, cancellable: true)
@@ -87,7 +87,9 @@ final class LockStorage: HeldResource {
     }
 
     private nonisolated(nonsending) func wait(_ id: WaiterID, _ caller: LogicalTask) async throws {
-        try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+        let mark = WaitMark.begin(.lock)
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            let waiter = Waiter(continuation, mark)
             // Single resumption: the state machine hands each continuation out exactly once: to a
             // `release()` hand-off, to the cancellation handler, to the owner-ended break, or
             // back here.

@@ -23,8 +23,8 @@ public import Synchronization
 /// 2–4× the throughput of the channel benchmarks. Not API (`@usableFromInline internal`).
 @usableFromInline
 final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
-    @usableFromInline typealias SendContinuation = UnsafeContinuation<Void, any Error>
-    @usableFromInline typealias ReceiveContinuation = UnsafeContinuation<Element, any Error>
+    @usableFromInline typealias SendContinuation = ParkedContinuation<Void, any Error>
+    @usableFromInline typealias ReceiveContinuation = ParkedContinuation<Element, any Error>
     @usableFromInline typealias Machine = MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinuation>
 
     /// The stream's whole state; every endpoint goes through this one lock.
@@ -48,7 +48,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
         var yielded = false
         if case .wouldBlock = action {
             // Full and first in line: one schedule point, then queue if still full.
-            await Task.yield()
+            await yieldSchedulePoint()
             yielded = true
             try memoryObjectStreamThrowIfCancelled()
             action = state.withLock { $0.send(item, policy: .immediately) }
@@ -67,7 +67,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             preconditionFailure("AnyIO: memory object stream returned would-block to a send that may queue")
         }
         // Sent without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await Task.yield() }
+        if !yielded { await yieldSchedulePoint() }
     }
 
     /// `trySend`: synchronous, never a checkpoint. Returns false if the send would block.
@@ -93,8 +93,10 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     @inlinable
     func waitToSend(_ ticket: QueueTicket) async throws {
         var completedBeforeSuspending = false
+        let mark = WaitMark.begin(.streamSend)
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: SendContinuation) in
+            try await withUnsafeThrowingContinuation { (unparked: UnsafeContinuation<Void, any Error>) in
+                let continuation = SendContinuation(unparked, mark)
                 // Single resumption: the state machine hands this continuation out exactly once —
                 // back here (outcome decided before it was stored), or after storing it to one
                 // receiver, to `closeReceive`, or to the cancellation handler, whichever removes the
@@ -115,7 +117,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Taken before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await Task.yield() }
+        if completedBeforeSuspending { await yieldSchedulePoint() }
     }
 
     // MARK: - Receive
@@ -132,7 +134,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
         var yielded = false
         if case .wouldBlock = action {
             // Empty and first in line: one schedule point, then queue if still empty.
-            await Task.yield()
+            await yieldSchedulePoint()
             yielded = true
             try memoryObjectStreamThrowIfCancelled()
             action = state.withLock { $0.receive(policy: .immediately) }
@@ -153,7 +155,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             preconditionFailure("AnyIO: memory object stream returned would-block to a receive that may queue")
         }
         // Received without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await Task.yield() }
+        if !yielded { await yieldSchedulePoint() }
         return item
     }
 
@@ -180,8 +182,10 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     @inlinable
     func waitToReceive(_ ticket: QueueTicket) async throws -> Element {
         var completedBeforeSuspending = false
+        let mark = WaitMark.begin(.streamReceive)
         let item = try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: ReceiveContinuation) in
+            try await withUnsafeThrowingContinuation { (unparked: UnsafeContinuation<Element, any Error>) in
+                let continuation = ReceiveContinuation(unparked, mark)
                 // Single resumption: the state machine hands this continuation out exactly once —
                 // back here (outcome decided before it was stored), or after storing it to one
                 // sender, to `closeSend`, or to the cancellation handler, whichever removes the
@@ -202,7 +206,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Handed an item before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await Task.yield() }
+        if completedBeforeSuspending { await yieldSchedulePoint() }
         return item
     }
 

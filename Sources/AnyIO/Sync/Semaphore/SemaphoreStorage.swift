@@ -9,7 +9,7 @@ import Synchronization
 /// Read with `SemaphoreStateMachine.swift`: each lock section below runs exactly one of its
 /// events, and every continuation is resumed after the lock is released.
 final class SemaphoreStorage: Sendable {
-    typealias Waiter = UnsafeContinuation<Void, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     /// The semaphore's state. Every access is one state-machine event under the lock.
     let state: StateLock<SemaphoreStateMachine<Waiter>>
@@ -38,11 +38,13 @@ final class SemaphoreStorage: Sendable {
         if state.withLock({ $0.acquire(id) }) == .acquired {
             // Fast path: still a schedule point unless `fastAcquire`, and cancel-shielded — the
             // permit is held, so the call must return normally.
-            if !fastAcquire { await Task.yield() }
+            if !fastAcquire { await yieldSchedulePoint() }
             return
         }
+        let mark = WaitMark.begin(.semaphore)
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+                let waiter = Waiter(continuation, mark)
                 // Single resumption: the state machine hands each continuation out exactly once,
                 // to `release()`, to the cancellation handler, or back here.
                 switch state.withLock({ $0.suspended(id, waiter) }) {

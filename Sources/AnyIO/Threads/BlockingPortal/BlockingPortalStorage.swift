@@ -10,7 +10,7 @@ import Synchronization
 /// events, and every continuation (and blocked thread) is woken after the lock is released.
 final class BlockingPortalStorage: Sendable {
     typealias HostWake = BlockingPortalHostWake<any PortalJob>
-    typealias HostWaiter = UnsafeContinuation<HostWake, Never>
+    typealias HostWaiter = ParkedContinuation<HostWake, Never>
 
     let state = StateLock(BlockingPortalStateMachine<any PortalJob, HostWaiter, ThreadLatch<Bool>>())
     /// Set when the portal stops, for `waitUntilStopped()`.
@@ -56,7 +56,9 @@ final class BlockingPortalStorage: Sendable {
 
     private func nextHostWake() async -> HostWake {
         await withTaskCancellationHandler {
-            let wake = await withUnsafeContinuation { (host: HostWaiter) in
+            let mark = WaitMark.begin(.portalHost)
+            let wake = await withUnsafeContinuation { (continuation: UnsafeContinuation<HostWake, Never>) in
+                let host = HostWaiter(continuation, mark)
                 // Single resumption: the state machine hands the continuation out exactly once, to
                 // a submission, a stop, the cancellation handler, or back here.
                 if case .resume(let host, let wake) = state.withLock({ $0.hostWaiting(host) }) {

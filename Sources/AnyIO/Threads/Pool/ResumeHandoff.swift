@@ -28,6 +28,13 @@ struct ResumeHandoff: Sendable {
         continuation.resume(returning: value)
     }
 
+    /// Resumes a parked task's `continuation` with `value` (ending its wait mark first).
+    @inline(__always)
+    func resume<T>(_ continuation: ParkedContinuation<T, Never>, returning value: sending T) {
+        continuation.mark.end()
+        resume(continuation.continuation, returning: value)
+    }
+
     /// Called by the resumed task as soon as it goes on.
     @inline(__always)
     func resumed() {}
@@ -85,6 +92,12 @@ struct ResumeHandoff: @unchecked Sendable {
         pthread_mutex_lock(storage.mutex)
         continuation.resume(returning: value)
         pthread_mutex_unlock(storage.mutex)
+    }
+
+    /// Resumes a parked task's `continuation` with `value` (ending its wait mark first).
+    func resume<T>(_ continuation: ParkedContinuation<T, Never>, returning value: sending T) {
+        continuation.mark.end()
+        resume(continuation.continuation, returning: value)
     }
 
     /// Called by the resumed task as soon as it goes on: waits until the resumer let go.

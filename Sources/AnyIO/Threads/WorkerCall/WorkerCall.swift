@@ -22,7 +22,7 @@ import Synchronization
 final class WorkerCall: WorkerJob {
     typealias Outcome = Result<any Sendable, any Error>
     typealias Wake = WorkerCallWake<FromThreadRequest, Outcome>
-    typealias Waiter = UnsafeContinuation<Wake, Never>
+    typealias Waiter = ParkedContinuation<Wake, Never>
 
     /// The closure to run on the worker thread.
     private let body: @Sendable () throws -> any Sendable
@@ -57,7 +57,9 @@ final class WorkerCall: WorkerJob {
         try await withTaskCancellationHandler {
             pool.submit(self)
             while true {
-                let wake = await withUnsafeContinuation { (waiter: Waiter) in
+                let mark = WaitMark.begin(.thread)
+                let wake = await withUnsafeContinuation { (continuation: UnsafeContinuation<Wake, Never>) in
+                    let waiter = Waiter(continuation, mark)
                     // Single resumption: the state machine hands each continuation out exactly
                     // once: to the worker's finish or post, to the cancellation handler, or back
                     // here.

@@ -1,0 +1,55 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// A description of a task: its identity, its name and its parent.
+///
+/// A snapshot: it does not change when the task does.
+///
+/// - SeeAlso: AnyIO `TaskInfo`.
+public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
+    /// The task's identity.
+    public var id: TaskID
+    /// The task's name: the `name:` given to `startSoon` / `start`, or its call site
+    /// (`Server.swift:42`); for a task the library did not start, its Swift task name if it has
+    /// one, otherwise a description of it.
+    public var name: String
+    /// The task it runs under: for a nursery child, the task that entered the nursery (for a
+    /// `start` child, the caller of `start` until it calls `started`). `nil` for a task the
+    /// library did not start.
+    public var parentID: TaskID?
+
+    /// Creates a task description.
+    public init(id: TaskID, name: String, parentID: TaskID?) {
+        self.id = id
+        self.name = name
+        self.parentID = parentID
+    }
+
+    /// `"name" #12 (parent #3)`.
+    public var description: String {
+        var text = "\"\(name)\" \(id)"
+        if let parentID { text += " (parent \(parentID))" }
+        return text
+    }
+}
+
+extension ChildTask {
+    /// This task's description now.
+    var info: TaskInfo {
+        let parent = state.withLock { $0.parent }
+        return TaskInfo(id: TaskID(.library(id)), name: name, parentID: parent?.taskID)
+    }
+}
+
+/// The name of the running Swift task, for a task the library did not start.
+func foreignTaskName(_ reference: ForeignTaskReference) -> String {
+    #if compiler(>=6.2)
+    if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, *), let name = Task.name {
+        return name
+    }
+    #endif
+    return "Swift task \(TaskID(.foreign(reference.address)))"
+}

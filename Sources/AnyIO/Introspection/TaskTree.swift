@@ -1,0 +1,280 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+/// A snapshot of every live task the library knows of, arranged under the nurseries that own
+/// them, with their cancel scopes and what each task is waiting on.
+///
+/// Get one with ``currentTaskTree()``; its `description` renders it as indented text, which is
+/// what you want to print when a program seems stuck:
+///
+/// ```text
+/// Swift task "main" swift-task@0x7f3a2c004e10
+/// └─ nursery at Server.swift:40 [cancel scope]; waiting for its children
+///    ├─ "listener" #2 (parent swift-task@0x7f3a2c004e10): waiting in Event.wait()
+///    │     in: cancel scope [deadline in 4.98 s, shielded]
+///    └─ "worker 1" #3 (parent swift-task@0x7f3a2c004e10): waiting in Lock.acquire()
+/// ```
+///
+/// The roots are tasks the library did not start (your `main`, a test, a `Task { }`) that are
+/// inside a nursery. Below a task come the nurseries it has entered, each with the cancel scopes
+/// between the task and the nursery; below a nursery, its children. A waiting task also lists the
+/// cancel scopes it waits inside, innermost last. The snapshot is taken without stopping anything,
+/// so tasks that change meanwhile may appear in either state.
+///
+/// Not shown: tasks that are not in a nursery (a `Task { }` that enters none), and what a task
+/// the library did not start is waiting on.
+///
+/// - SeeAlso: AnyIO `get_running_tasks()`; Trio's task tree (`Task.child_nurseries`).
+public struct TaskTree: Sendable, CustomStringConvertible {
+    /// The tasks at the top: tasks the library did not start that have entered a nursery.
+    public var roots: [Node]
+
+    /// A task and what is below it.
+    public struct Node: Sendable {
+        /// The task.
+        public var task: TaskInfo
+        /// What it is doing.
+        public var state: State
+        /// For a `start` child that has not called `started` yet: `true` (it is still under its
+        /// caller's cancel scopes).
+        public var isStarting: Bool
+        /// The cancel scopes that the task's wait is inside, outermost first, up to the task's own
+        /// boundary. Empty unless the task is waiting in a library primitive.
+        public var waitScopes: [Scope]
+        /// The nurseries the task has entered and not left, outermost first.
+        public var nurseries: [Nursery]
+    }
+
+    /// What a task is doing.
+    public enum State: Sendable, Equatable {
+        /// Created, but its body has not begun to run yet.
+        case notStarted
+        /// Running, or runnable, or waiting in code outside the library (`Task.sleep`, I/O).
+        case running
+        /// Waiting in a library primitive: `operation` names it (`"Lock.acquire()"`), and
+        /// `until` is the deadline of a sleep.
+        case waiting(operation: String, until: ContinuousClock.Instant?)
+        /// Its body has ended; it is about to leave its nursery.
+        case finishing
+        /// A task the library did not start: what it does is not tracked.
+        case untracked
+    }
+
+    /// A nursery and its children.
+    public struct Nursery: Sendable {
+        /// Where `withNursery` was called (`Server.swift:40`).
+        public var location: String
+        /// The cancel scopes from the owning task down to the nursery, outermost first; the last
+        /// is the nursery's own scope.
+        public var scopes: [Scope]
+        /// Whether the body has ended and the nursery waits for its children.
+        public var isWaitingForChildren: Bool
+        /// The live children: `start` children that have not called `started` first, then the
+        /// members in the order they joined.
+        public var children: [Node]
+    }
+
+    /// A cancel scope, as it was when the snapshot was taken.
+    public struct Scope: Sendable, Equatable, CustomStringConvertible {
+        /// Its deadline, if any.
+        public var deadline: ContinuousClock.Instant?
+        /// Whether it ignores cancellation from outside.
+        public var shield: Bool
+        /// Whether `cancel()` was called on it or its deadline fired.
+        public var cancelCalled: Bool
+        /// Whether it is effectively cancelled (its own cancellation, or one from outside that is
+        /// not shielded): its checkpoints throw.
+        public var isCancelled: Bool
+        /// The first reason given to `cancel(reason:)`, `"deadline"`, or `nil`.
+        public var cancelReason: String?
+        /// Whether this is a nursery's scope.
+        public var isNursery: Bool
+
+        /// `cancel scope [deadline in 1.5 s, shielded, cancelled ("shutdown")]`.
+        public var description: String {
+            var parts: [String] = []
+            if let deadline {
+                let remaining = deadline - .now
+                parts.append(remaining > .zero ? "deadline in \(Self.seconds(remaining))" : "deadline passed")
+            }
+            if shield { parts.append("shielded") }
+            if cancelCalled {
+                parts.append(cancelReason.map { "cancelled (\"\($0)\")" } ?? "cancelled")
+            } else if isCancelled {
+                parts.append("cancelled from outside")
+            }
+            let kind = isNursery ? "nursery scope" : "cancel scope"
+            return parts.isEmpty ? kind : "\(kind) [\(parts.joined(separator: ", "))]"
+        }
+
+        static func seconds(_ duration: Duration) -> String {
+            let (seconds, attoseconds) = duration.components
+            let value = Double(seconds) + Double(attoseconds) / 1e18
+            let hundredths = (value * 100).rounded()
+            return "\(Int(hundredths) / 100).\(String(format2: Int(hundredths) % 100)) s"
+        }
+    }
+
+    /// Every task in the tree, roots first, each before what is below it.
+    public var allTasks: [Node] {
+        var result: [Node] = []
+        func visit(_ node: Node) {
+            result.append(node)
+            for nursery in node.nurseries {
+                for child in nursery.children { visit(child) }
+            }
+        }
+        for root in roots { visit(root) }
+        return result
+    }
+
+    /// The tree as indented text, one line a task, nursery or scope list.
+    public var description: String {
+        var lines: [String] = []
+        for root in roots { Self.render(root, prefix: "", childPrefix: "", into: &lines) }
+        return lines.isEmpty ? "(no tasks in nurseries)" : lines.joined(separator: "\n")
+    }
+
+    private static func render(_ node: Node, prefix: String, childPrefix: String, into lines: inout [String]) {
+        var line = prefix
+        if node.task.id.isLibraryTask {
+            line += node.task.description
+        } else {
+            line += "Swift task \"\(node.task.name)\" \(node.task.id)"
+        }
+        switch node.state {
+        case .notStarted: line += ": not started yet"
+        case .running: line += ": running"
+        case .waiting(let operation, let until):
+            line += ": waiting in \(operation)"
+            if let until {
+                let remaining = until - .now
+                line += remaining > .zero ? " for \(Scope.seconds(remaining))" : " (due)"
+            }
+        case .finishing: line += ": finishing"
+        case .untracked: break
+        }
+        if node.isStarting { line += " [starting: started() not called yet]" }
+        lines.append(line)
+        let hasNurseries = !node.nurseries.isEmpty
+        if !node.waitScopes.isEmpty {
+            let bar = hasNurseries ? "│  " : "   "
+            lines.append(childPrefix + bar + "  in: " + node.waitScopes.map(\.description).joined(separator: " > "))
+        }
+        for (index, nursery) in node.nurseries.enumerated() {
+            let last = index == node.nurseries.count - 1
+            var header = childPrefix + (last ? "└─ " : "├─ ") + "nursery at \(nursery.location)"
+            let outer = nursery.scopes.dropLast()
+            if !outer.isEmpty { header += " in " + outer.map(\.description).joined(separator: " > ") }
+            if let own = nursery.scopes.last, own.deadline != nil || own.shield || own.isCancelled {
+                header += " [\(own.description)]"
+            }
+            if nursery.isWaitingForChildren { header += "; waiting for its children" }
+            lines.append(header)
+            let nested = childPrefix + (last ? "   " : "│  ")
+            for (childIndex, child) in nursery.children.enumerated() {
+                let lastChild = childIndex == nursery.children.count - 1
+                render(child, prefix: nested + (lastChild ? "└─ " : "├─ "), childPrefix: nested + (lastChild ? "   " : "│  "), into: &lines)
+            }
+        }
+    }
+}
+
+extension String {
+    /// Two digits, zero-padded.
+    fileprivate init(format2 value: Int) {
+        self = value < 10 ? "0\(value)" : "\(value)"
+    }
+}
+
+/// A snapshot of the library's task tree: every live task under the nursery that owns it, with
+/// its cancel scopes and what it waits on.
+///
+/// Cheap enough to call from a signal handler's task or a debug endpoint (it takes each task's and
+/// nursery's lock briefly, one at a time); not a checkpoint.
+///
+/// ```swift
+/// print(currentTaskTree())   // indented text, one line a task
+/// ```
+///
+/// - Returns: The tree, process-wide.
+/// - SeeAlso: ``TaskTree``, ``runningTasks()``.
+public func currentTaskTree() -> TaskTree {
+    TaskTreeBuilder(tag: nil).build()
+}
+
+/// Builds `TaskTree` snapshots from the registry's roots downwards.
+struct TaskTreeBuilder {
+    /// Only roots carrying this tag, or all when `nil`.
+    let tag: TaskTreeTag?
+
+    func build() -> TaskTree {
+        // One root node per foreign task, with its nurseries in order of entry.
+        var order: [ForeignTaskReference] = []
+        var byOwner: [ForeignTaskReference: (name: String, nurseries: [NurseryStorage])] = [:]
+        for root in TaskTreeRegistry.shared.roots(tag: tag) {
+            if byOwner[root.owner] == nil {
+                order.append(root.owner)
+                byOwner[root.owner] = (root.ownerName, [])
+            }
+            byOwner[root.owner]?.nurseries.append(root.nursery)
+        }
+        let roots = order.map { owner -> TaskTree.Node in
+            let entry = byOwner[owner]!
+            return TaskTree.Node(
+                task: TaskInfo(id: LogicalTask.foreign(owner).taskID, name: entry.name, parentID: nil),
+                state: .untracked,
+                isStarting: false,
+                waitScopes: [],
+                nurseries: entry.nurseries.map { nurseryNode($0, below: nil) }
+            )
+        }
+        return TaskTree(roots: roots)
+    }
+
+    /// The scopes from `boundary` up to (not including) `top`, outermost first.
+    private func scopes(from boundary: (any CancelBoundary)?, upTo top: ChildTask?) -> [TaskTree.Scope] {
+        var result: [TaskTree.Scope] = []
+        var current = boundary
+        while let boundary = current, boundary !== top {
+            // A boundary that is a library task other than `top` ends the chain too (a `start`
+            // child's enclosing boundary is its caller's).
+            if boundary is ChildTask { break }
+            if let scope = boundary as? CancelScope { result.append(scope.treeSnapshot) }
+            current = boundary.enclosingBoundary
+        }
+        return result.reversed()
+    }
+
+    private func nurseryNode(_ nursery: NurseryStorage, below owner: ChildTask?) -> TaskTree.Nursery {
+        let (members, pending, waiting) = nursery.introspectionSnapshot
+        return TaskTree.Nursery(
+            location: nursery.location.text,
+            scopes: scopes(from: nursery.scope, upTo: owner),
+            isWaitingForChildren: waiting,
+            children: pending.map { taskNode($0, starting: true) } + members.map { taskNode($0, starting: false) }
+        )
+    }
+
+    private func taskNode(_ child: ChildTask, starting: Bool) -> TaskTree.Node {
+        let snapshot = child.introspectionSnapshot
+        let state: TaskTree.State
+        var waitScopes: [TaskTree.Scope] = []
+        if let wait = snapshot.wait {
+            state = .waiting(operation: wait.kind.operation, until: wait.deadline)
+            waitScopes = scopes(from: wait.boundary, upTo: child)
+        } else if snapshot.begun {
+            state = .running
+        } else {
+            state = child.result == nil ? .notStarted : .finishing
+        }
+        return TaskTree.Node(
+            task: TaskInfo(id: TaskID(.library(child.id)), name: child.name, parentID: snapshot.parent?.taskID),
+            state: state,
+            isStarting: starting,
+            waitScopes: waitScopes,
+            nurseries: snapshot.nurseries.map { nurseryNode($0, below: child) }
+        )
+    }
+}

@@ -1,0 +1,85 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// A tag that the task trees started under it carry, so that introspection can look at them
+/// alone: `AnyIOTesting` binds one per test, and `waitAllTasksBlocked()` and its leak check then
+/// see only that test's tasks, although tests run in parallel in one process.
+///
+/// The tag is read when a task that the library did not start enters a nursery (a root of the
+/// task tree); task-locals are inherited by `Task { }` but not by `Task.detached { }`.
+package final class TaskTreeTag: Sendable {
+    /// The tag of the running code, if any.
+    @TaskLocal package static var current: TaskTreeTag?
+
+    /// A description for reports (the test's name).
+    package let name: String
+
+    package init(name: String) {
+        self.name = name
+    }
+}
+
+/// The roots of the library's task tree: the nurseries entered by tasks that the library did not
+/// start. Everything else is reachable from them (a library task lists the nurseries it entered,
+/// a nursery its children).
+///
+/// One process-wide lock, taken only when such a nursery is entered or left: nurseries inside
+/// library tasks register with their task instead, so spawning never touches it.
+final class TaskTreeRegistry: Sendable {
+    struct Root: Sendable {
+        let nursery: NurseryStorage
+        /// The task that entered the nursery.
+        let owner: ForeignTaskReference
+        /// Its name, read when it entered (only the task itself can read it).
+        let ownerName: String
+        let tag: TaskTreeTag?
+    }
+
+    struct State {
+        /// The roots by nursery, with the order of entry kept in `order`.
+        var roots: [ObjectIdentifier: Root] = [:]
+        /// Numbers the roots in order of entry.
+        var next: UInt64 = 0
+        var order: [ObjectIdentifier: UInt64] = [:]
+    }
+
+    static let shared = TaskTreeRegistry()
+
+    private let state = StateLock(State())
+
+    /// `nursery`, owned by `owner`, was entered.
+    func add(_ nursery: NurseryStorage, owner: ForeignTaskReference) {
+        let root = Root(
+            nursery: nursery, owner: owner, ownerName: foreignTaskName(owner), tag: TaskTreeTag.current
+        )
+        let key = ObjectIdentifier(nursery)
+        state.withLock { state in
+            state.roots[key] = root
+            state.order[key] = state.next
+            state.next &+= 1
+        }
+    }
+
+    /// `nursery` and all its children ended.
+    func remove(_ nursery: NurseryStorage) {
+        let key = ObjectIdentifier(nursery)
+        _ = state.withLock { state in
+            state.order.removeValue(forKey: key)
+            return state.roots.removeValue(forKey: key)
+        }
+    }
+
+    /// The roots in order of entry, all of them or those carrying `tag`.
+    func roots(tag: TaskTreeTag?) -> [Root] {
+        let entries = state.withLock { state in
+            state.roots.map { (order: state.order[$0.key] ?? 0, root: $0.value) }
+        }
+        return entries
+            .filter { tag == nil || $0.root.tag === tag }
+            .sorted { $0.order < $1.order }
+            .map(\.root)
+    }
+}

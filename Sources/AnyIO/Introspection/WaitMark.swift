@@ -1,0 +1,83 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+/// What a library task waits on while it is parked in a library primitive.
+///
+/// The task tree shows it, and `waitAllTasksBlocked()` counts a task as blocked exactly while it
+/// has one (a `sleep` only until its deadline).
+@usableFromInline
+enum WaitKind: UInt8, Sendable {
+    case event, lock, semaphore, condition, capacityLimiter, future
+    case streamSend, streamReceive
+    case thread, portalHost
+    case taskValue, nurseryChildren, start
+    case sleep, sleepForever
+
+    /// The operation, as the task tree names it.
+    var operation: String {
+        switch self {
+        case .event: return "Event.wait()"
+        case .lock: return "Lock.acquire()"
+        case .semaphore: return "Semaphore.acquire()"
+        case .condition: return "Condition.wait()"
+        case .capacityLimiter: return "CapacityLimiter.acquire()"
+        case .future: return "Future.value"
+        case .streamSend: return "MemoryObjectSendStream.send(_:)"
+        case .streamReceive: return "MemoryObjectReceiveStream.receive()"
+        case .thread: return "ToThread.runSync (a worker thread runs the closure)"
+        case .portalHost: return "BlockingPortal (waiting for calls from other threads)"
+        case .taskValue: return "TaskHandle.value"
+        case .nurseryChildren: return "withNursery (waiting for its children)"
+        case .start: return "Nursery.start (waiting for started())"
+        case .sleep: return "sleep(until:)"
+        case .sleepForever: return "sleepForever()"
+        }
+    }
+}
+
+/// One wait of a library task: what on, where (the innermost cancel boundary, so the task tree
+/// can list the enclosing scopes), and until when for a sleep.
+struct WaitRecord: Sendable {
+    var kind: WaitKind
+    var boundary: (any CancelBoundary)?
+    var deadline: ContinuousClock.Instant?
+}
+
+/// The record of one wait of the running library task, to be ended when the task is resumed.
+///
+/// `begin` is called by the task just before it parks (and only on the path that parks); `end` by
+/// whoever resumes it, *before* resuming (`ParkedContinuation` does that), so that a task that
+/// was resumed never still looks blocked to `waitAllTasksBlocked()`. The task also ends its own
+/// mark once it runs again, for waits that the runtime resumes (`Task.sleep`). Ending twice is
+/// harmless, and a late `end` of an earlier wait leaves a later one alone (`sequence`).
+///
+/// Code that is not in a library task (no cancel boundary, or a boundary of a foreign task) gets
+/// `none`, which costs nothing to end.
+@usableFromInline
+struct WaitMark: Sendable {
+    @usableFromInline let child: ChildTask?
+    @usableFromInline let sequence: UInt64
+
+    @usableFromInline static let none = WaitMark(child: nil, sequence: 0)
+
+    init(child: ChildTask?, sequence: UInt64) {
+        self.child = child
+        self.sequence = sequence
+    }
+
+    /// Records that the running task is about to wait on `kind`.
+    @usableFromInline
+    static func begin(_ kind: WaitKind, until deadline: ContinuousClock.Instant? = nil) -> WaitMark {
+        CheckpointProbe.countSchedulePoint()
+        guard let boundary = TaskContext.boundary, let child = boundary.logicalTask.child else { return .none }
+        let sequence = child.beginWait(WaitRecord(kind: kind, boundary: boundary, deadline: deadline))
+        return WaitMark(child: child, sequence: sequence)
+    }
+
+    /// The wait is over.
+    @usableFromInline
+    func end() {
+        if let child { child.endWait(sequence) }
+    }
+}
