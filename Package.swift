@@ -14,13 +14,17 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
     products: [
         .library(name: "AnyIO", targets: ["AnyIO"]),
+        .library(name: "AnyIOTesting", targets: ["AnyIOTesting"]),
         .executable(name: "anyio-demo", targets: ["anyio-demo"]),
     ],
     targets: [
         // The core: standard library, Synchronization and the platform C library only.
         .target(name: "AnyIO", swiftSettings: strictSettings),
+        // Test support: Swift Testing helpers built on the core's package-level hooks.
+        .target(name: "AnyIOTesting", dependencies: ["AnyIO"], swiftSettings: strictSettings),
         .executableTarget(name: "anyio-demo", dependencies: ["AnyIO"], swiftSettings: strictSettings),
-        .testTarget(name: "AnyIOTests", dependencies: ["AnyIO"], swiftSettings: strictSettings),
+        .testTarget(name: "AnyIOTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "AnyIOTestingTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

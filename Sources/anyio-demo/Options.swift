@@ -14,6 +14,9 @@ struct DemoOptions: Sendable, Equatable {
     /// Hidden (for tests): the runner's grace period. Default: `Runner.run`'s five seconds.
     var gracePeriod: Duration = .seconds(5)
 
+    /// Whether to print the task tree once the services are ready (`--tree`).
+    var printTree = false
+
     /// What the command line asks for.
     enum Command: Equatable {
         /// Run the services with these options.
@@ -26,15 +29,17 @@ struct DemoOptions: Sendable, Equatable {
 
     /// The usage message, printed by `--help` (stdout) and after a bad argument (stderr).
     static let usage = """
-        usage: anyio-demo [--duration SECONDS] [--help]
+        usage: anyio-demo [--duration SECONDS] [--tree] [--help]
 
         Starts a small tree of services (config, ticker, and workers with their own nursery)
         under AnyIO's Runner, prints what is running, then shuts everything down gracefully
-        on Ctrl+C (SIGINT), on SIGTERM, or when --duration has elapsed.
+        on Ctrl+C (SIGINT), on SIGTERM, or when --duration has elapsed. SIGUSR1 prints the
+        task tree: every task under its nursery, its cancel scopes and what it waits on.
 
         options:
           --duration SECONDS  run for SECONDS (a positive number), then shut down;
                               without it, run until Ctrl+C or SIGTERM
+          --tree              print the task tree once the services are ready
           --help              print this message and exit
 
         exit status:
@@ -47,7 +52,7 @@ struct DemoOptions: Sendable, Equatable {
 
     /// Parses the arguments (without the program name).
     ///
-    /// Accepts `--duration SECONDS` and `--duration=SECONDS`, `--help` / `-h`, and the hidden
+    /// Accepts `--duration SECONDS` and `--duration=SECONDS`, `--tree`, `--help` / `-h`, and the hidden
     /// `--slow-shutdown` and `--grace SECONDS`.
     static func parse(_ arguments: [String]) -> Command {
         var options = DemoOptions()
@@ -86,6 +91,9 @@ struct DemoOptions: Sendable, Equatable {
                     return .invalid("--grace must be a positive number of seconds, got '\(text)'")
                 }
                 options.gracePeriod = seconds
+            case "--tree":
+                guard inlineValue == nil else { return .invalid("--tree takes no value") }
+                options.printTree = true
             case "--slow-shutdown":
                 guard inlineValue == nil else { return .invalid("--slow-shutdown takes no value") }
                 options.slowShutdown = true

@@ -5,6 +5,12 @@
 import AnyIO
 import Synchronization
 
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#endif
+
 // Each service follows the same shape:
 //
 // 1. set up, then report readiness and a value with `status.started(value)`, so that
@@ -40,11 +46,20 @@ func runServices(options: DemoOptions, root: CancelScope) async throws {
         let workerCount = try await nursery.start(name: "workers") { status in
             try await runWorkers(count: config.workerCount, status: status)
         }
+        try await nursery.start(name: "tree-dump") { status in
+            try await runTreeDumper(status: status)
+        }
 
         say("running config: \(config)")
         say("running ticker: every \(describe(interval))")
         say("running workers: \(workerCount) workers in a nested nursery")
+        say("running tree-dump: kill -USR1 \(getpid()) prints the task tree")
         say("ready")
+        if options.printTree {
+            // Let the services reach their first wait, so the tree shows what they wait on.
+            try await sleep(for: .milliseconds(20))
+            say("task tree:\n\(currentTaskTree())")
+        }
 
         do {
             if let duration = options.duration {

@@ -4,7 +4,9 @@
 //
 // anyio-demo: a small tree of services under `Runner.run`, with graceful shutdown.
 //
-//   anyio-demo [--duration SECONDS] [--help]
+//   anyio-demo [--duration SECONDS] [--tree] [--help]
+//
+// SIGUSR1 prints the task tree (`currentTaskTree()`); `--tree` prints it once when ready.
 //
 // Exit status (see `DemoOptions.usage`):
 // - 0 after a graceful shutdown, whatever triggered it: the end of `--duration`, or a first

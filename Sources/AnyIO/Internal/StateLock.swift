@@ -24,7 +24,8 @@ import Darwin
 
 #if !ANYIO_TSAN
 
-/// The lock that guards every primitive's state: `Synchronization.Mutex`.
+/// The lock that guards every primitive's state: `Synchronization.Mutex`. `package`, so that
+/// `AnyIOTesting` uses the same lock (and the same Thread Sanitizer switch).
 ///
 /// Thread Sanitizer does not see the ordering that `Mutex` gives when it is contended (its slow
 /// path lives in the uninstrumented `libswiftSynchronization` on Linux), so it reports false
@@ -32,7 +33,7 @@ import Darwin
 /// pthread mutex that Thread Sanitizer intercepts; the sanitizer run in `.ci` and the README does
 /// that. Both have the same `init` and `withLock`.
 @usableFromInline
-typealias StateLock<Value> = Mutex<Value>
+package typealias StateLock<Value> = Mutex<Value>
 
 #else
 
@@ -40,7 +41,7 @@ typealias StateLock<Value> = Mutex<Value>
 // @unchecked Sendable: `value` is only touched inside `withLock`, under `mutex`.
 // `@usableFromInline` (not inlinable) so that inlinable code compiles under `ANYIO_TSAN` too.
 @usableFromInline
-struct StateLock<Value>: ~Copyable, @unchecked Sendable {
+package struct StateLock<Value>: ~Copyable, @unchecked Sendable {
     private final class Storage {
         let mutex: UnsafeMutablePointer<pthread_mutex_t>
         var value: Value
@@ -60,12 +61,12 @@ struct StateLock<Value>: ~Copyable, @unchecked Sendable {
     private let storage: Storage
 
     @usableFromInline
-    init(_ value: sending Value) {
+    package init(_ value: sending Value) {
         storage = Storage(value)
     }
 
     @usableFromInline
-    borrowing func withLock<Result, E: Error>(
+    package borrowing func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         pthread_mutex_lock(storage.mutex)

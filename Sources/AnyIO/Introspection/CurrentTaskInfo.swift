@@ -24,7 +24,7 @@ public func currentTaskInfo() -> TaskInfo {
     case .library(let child):
         return child.info
     case .foreign(let reference):
-        return TaskInfo(id: LogicalTask.foreign(reference).taskID, name: foreignTaskName(reference), parentID: nil)
+        return TaskInfo(id: LogicalTask.foreign(reference).taskID, name: foreignTaskName(), parentID: nil)
     }
 }
 

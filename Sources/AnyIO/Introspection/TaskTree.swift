@@ -9,11 +9,14 @@
 /// what you want to print when a program seems stuck:
 ///
 /// ```text
-/// Swift task "main" swift-task@0x7f3a2c004e10
-/// └─ nursery at Server.swift:40 [cancel scope]; waiting for its children
-///    ├─ "listener" #2 (parent swift-task@0x7f3a2c004e10): waiting in Event.wait()
-///    │     in: cancel scope [deadline in 4.98 s, shielded]
-///    └─ "worker 1" #3 (parent swift-task@0x7f3a2c004e10): waiting in Lock.acquire()
+/// unnamed Swift task swift-task@0x55af7443e950
+/// └─ nursery at Services.swift:39, inside cancel scope
+///    ├─ "config" #1: waiting in sleepForever()
+///    ├─ "ticker" #2: waiting in sleep(until:) for 0.18 s
+///    └─ "workers" #3: waiting in sleepForever(), inside nursery scope
+///       └─ nursery at Services.swift:168
+///          ├─ "worker-1" #4: waiting in sleep(until:) for 0.05 s, inside cancel scope [deadline in 0.49 s, shielded]
+///          └─ "worker-2" #5: waiting in Lock.acquire()
 /// ```
 ///
 /// The roots are tasks the library did not start (your `main`, a test, a `Task { }`) that are
@@ -29,6 +32,8 @@
 public struct TaskTree: Sendable, CustomStringConvertible {
     /// The tasks at the top: tasks the library did not start that have entered a nursery.
     public var roots: [Node]
+    /// When the snapshot was taken; the text rendering gives deadlines relative to it.
+    public var takenAt: ContinuousClock.Instant
 
     /// A task and what is below it.
     public struct Node: Sendable {
@@ -91,11 +96,17 @@ public struct TaskTree: Sendable, CustomStringConvertible {
         /// Whether this is a nursery's scope.
         public var isNursery: Bool
 
-        /// `cancel scope [deadline in 1.5 s, shielded, cancelled ("shutdown")]`.
+        /// `cancel scope [deadline in 1.5 s, shielded, cancelled ("shutdown")]`, with the
+        /// deadline relative to now.
         public var description: String {
+            description(at: .now)
+        }
+
+        /// The description, with the deadline relative to `instant`.
+        func description(at instant: ContinuousClock.Instant) -> String {
             var parts: [String] = []
             if let deadline {
-                let remaining = deadline - .now
+                let remaining = deadline - instant
                 parts.append(remaining > .zero ? "deadline in \(Self.seconds(remaining))" : "deadline passed")
             }
             if shield { parts.append("shielded") }
@@ -132,14 +143,17 @@ public struct TaskTree: Sendable, CustomStringConvertible {
     /// The tree as indented text, one line a task, nursery or scope list.
     public var description: String {
         var lines: [String] = []
-        for root in roots { Self.render(root, prefix: "", childPrefix: "", into: &lines) }
+        for root in roots { render(root, prefix: "", childPrefix: "", into: &lines) }
         return lines.isEmpty ? "(no tasks in nurseries)" : lines.joined(separator: "\n")
     }
 
-    private static func render(_ node: Node, prefix: String, childPrefix: String, into lines: inout [String]) {
+    private func render(_ node: Node, prefix: String, childPrefix: String, into lines: inout [String]) {
         var line = prefix
         if node.task.id.isLibraryTask {
-            line += node.task.description
+            // The parent is the line above, except for a starting child (its caller).
+            line += "\"\(node.task.name)\" \(node.task.id)"
+        } else if node.task.name == unnamedTaskName {
+            line += "\(node.task.name) \(node.task.id)"
         } else {
             line += "Swift task \"\(node.task.name)\" \(node.task.id)"
         }
@@ -149,33 +163,38 @@ public struct TaskTree: Sendable, CustomStringConvertible {
         case .waiting(let operation, let until):
             line += ": waiting in \(operation)"
             if let until {
-                let remaining = until - .now
+                let remaining = until - takenAt
                 line += remaining > .zero ? " for \(Scope.seconds(remaining))" : " (due)"
             }
         case .finishing: line += ": finishing"
         case .untracked: break
         }
-        if node.isStarting { line += " [starting: started() not called yet]" }
-        lines.append(line)
-        let hasNurseries = !node.nurseries.isEmpty
         if !node.waitScopes.isEmpty {
-            let bar = hasNurseries ? "│  " : "   "
-            lines.append(childPrefix + bar + "  in: " + node.waitScopes.map(\.description).joined(separator: " > "))
+            line += ", inside " + node.waitScopes.map { $0.description(at: takenAt) }.joined(separator: " > ")
         }
+        if node.isStarting {
+            line += " [starting, for \(node.task.parentID.map { "\($0)" } ?? "its caller"): started() not called yet]"
+        }
+        lines.append(line)
         for (index, nursery) in node.nurseries.enumerated() {
             let last = index == node.nurseries.count - 1
             var header = childPrefix + (last ? "└─ " : "├─ ") + "nursery at \(nursery.location)"
             let outer = nursery.scopes.dropLast()
-            if !outer.isEmpty { header += " in " + outer.map(\.description).joined(separator: " > ") }
+            if !outer.isEmpty { header += ", inside " + outer.map { $0.description(at: takenAt) }.joined(separator: " > ") }
             if let own = nursery.scopes.last, own.deadline != nil || own.shield || own.isCancelled {
-                header += " [\(own.description)]"
+                header += " [\(own.description(at: takenAt))]"
             }
             if nursery.isWaitingForChildren { header += "; waiting for its children" }
             lines.append(header)
             let nested = childPrefix + (last ? "   " : "│  ")
             for (childIndex, child) in nursery.children.enumerated() {
                 let lastChild = childIndex == nursery.children.count - 1
-                render(child, prefix: nested + (lastChild ? "└─ " : "├─ "), childPrefix: nested + (lastChild ? "   " : "│  "), into: &lines)
+                render(
+                    child,
+                    prefix: nested + (lastChild ? "└─ " : "├─ "),
+                    childPrefix: nested + (lastChild ? "   " : "│  "),
+                    into: &lines
+                )
             }
         }
     }
@@ -210,6 +229,7 @@ struct TaskTreeBuilder {
     let tag: TaskTreeTag?
 
     func build() -> TaskTree {
+        let takenAt = ContinuousClock.now
         // One root node per foreign task, with its nurseries in order of entry.
         var order: [ForeignTaskReference] = []
         var byOwner: [ForeignTaskReference: (name: String, nurseries: [NurseryStorage])] = [:]
@@ -230,7 +250,7 @@ struct TaskTreeBuilder {
                 nurseries: entry.nurseries.map { nurseryNode($0, below: nil) }
             )
         }
-        return TaskTree(roots: roots)
+        return TaskTree(roots: roots, takenAt: takenAt)
     }
 
     /// The scopes from `boundary` up to (not including) `top`, outermost first.

@@ -53,7 +53,7 @@ final class TaskTreeRegistry: Sendable {
     /// `nursery`, owned by `owner`, was entered.
     func add(_ nursery: NurseryStorage, owner: ForeignTaskReference) {
         let root = Root(
-            nursery: nursery, owner: owner, ownerName: foreignTaskName(owner), tag: TaskTreeTag.current
+            nursery: nursery, owner: owner, ownerName: foreignTaskName(), tag: TaskTreeTag.current
         )
         let key = ObjectIdentifier(nursery)
         state.withLock { state in
@@ -81,5 +81,19 @@ final class TaskTreeRegistry: Sendable {
             .filter { tag == nil || $0.root.tag === tag }
             .sorted { $0.order < $1.order }
             .map(\.root)
+    }
+}
+
+extension TaskTreeTag {
+    /// The task tree of the roots carrying this tag.
+    package var taskTree: TaskTree {
+        TaskTreeBuilder(tag: self).build()
+    }
+
+    /// Cancels the nurseries at the roots carrying this tag (a test's leaked tasks).
+    package func cancelRoots(reason: String) {
+        for root in TaskTreeRegistry.shared.roots(tag: self) {
+            root.nursery.scope.cancel(reason: reason)
+        }
     }
 }

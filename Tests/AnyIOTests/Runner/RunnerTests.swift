@@ -220,6 +220,30 @@ struct RunnerTests {
         #expect(demo.stderr.text.isEmpty)
     }
 
+    @Test("--tree prints the task tree when ready, and SIGUSR1 prints it again")
+    func demoTaskTree() async throws {
+        let demo = try DemoProcess(arguments: ["--tree"])
+        try await demo.waitForLine("ready", timeout: .seconds(20))
+        try await demo.waitForLine("task tree:", timeout: .seconds(20))
+        demo.send(SIGUSR1)
+        try await demo.waitForLine("task tree (SIGUSR1):", timeout: .seconds(20))
+        // The second dump is complete once the line after its last task is out: wait for a tick.
+        let ticks = demo.stdout.lines.filter { $0.hasPrefix("tick ") }.count
+        try await demo.waitForLine("tick \(ticks + 1)", timeout: .seconds(20))
+        demo.send(SIGINT)
+        let exit = try await demo.waitForExit(timeout: .seconds(20))
+        #expect(exit == .exited(0), "stdout:\n\(demo.stdout.text)\nstderr:\n\(demo.stderr.text)")
+        let text = demo.stdout.text
+        for expected in [
+            "└─ nursery at Services.swift:", "\"config\" #", ": waiting in sleepForever()",
+            "\"ticker\" #", "\"workers\" #", "nursery at Services.swift:", "\"worker-1\" #", "\"tree-dump\" #",
+        ] {
+            #expect(text.contains(expected), "missing \(expected) in:\n\(text)")
+        }
+        #expect(demo.stdout.lines.filter { $0.contains("\"worker-2\" #") }.count == 2)
+        expectGracefulShutdown(demo.stdout.lines)
+    }
+
     @Test("a second SIGINT during a slow shutdown exits at once with status 130")
     func demoSecondSignal() async throws {
         let demo = try DemoProcess(arguments: ["--slow-shutdown"])
@@ -268,7 +292,7 @@ struct RunnerTests {
         let demo = try DemoProcess(arguments: ["--help"])
         let exit = try await demo.waitForExit(timeout: .seconds(20))
         #expect(exit == .exited(0))
-        #expect(demo.stdout.text.contains("usage: anyio-demo [--duration SECONDS] [--help]"))
+        #expect(demo.stdout.text.contains("usage: anyio-demo [--duration SECONDS] [--tree] [--help]"))
         #expect(demo.stderr.text.isEmpty)
     }
 }

