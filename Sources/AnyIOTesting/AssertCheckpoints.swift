@@ -18,7 +18,9 @@ import AnyIO
 /// ```
 ///
 /// Only the library's checkpoints count: a `Task.yield()` or `Task.sleep` of your own does not.
-/// Checkpoints of tasks started inside `body` count too (they inherit the measurement).
+/// Checkpoints of tasks started inside `body` count too (they inherit the measurement). When
+/// `body` throws (a cancelled checkpoint throws before it yields), the error passes through and
+/// nothing is checked.
 ///
 /// - Parameters:
 ///   - isolation: The actor the body runs on; defaults to the caller's.
@@ -34,26 +36,27 @@ public func assertCheckpoints<T>(
     _ body: () async throws -> T
 ) async rethrows -> T {
     let probe = CheckpointProbe()
-    defer {
-        if probe.cancelPoints == 0 || probe.schedulePoints == 0 {
-            Issue.record(
-                """
-                assertCheckpoints: the block did not checkpoint (cancel points: \(probe.cancelPoints), \
-                schedule points: \(probe.schedulePoints)); every async library call must check for \
-                cancellation and yield
-                """,
-                sourceLocation: sourceLocation
-            )
-        }
+    // Checked only when the body returns: an error (a cancelled checkpoint throws before it
+    // yields) passes through unchecked, as in Trio.
+    let value = try await probe.measure(isolation: isolation, body)
+    if probe.cancelPoints == 0 || probe.schedulePoints == 0 {
+        Issue.record(
+            """
+            assertCheckpoints: the block did not checkpoint (cancel points: \(probe.cancelPoints), \
+            schedule points: \(probe.schedulePoints)); every async library call must check for \
+            cancellation and yield
+            """,
+            sourceLocation: sourceLocation
+        )
     }
-    return try await probe.measure(isolation: isolation, body)
+    return value
 }
 
 /// Runs `body` and records an issue if it passed any cancel point or schedule point of the
 /// library.
 ///
 /// Use it to check that code which must not be interrupted (a state update between two awaits,
-/// a synchronous fast path) really has no checkpoint:
+/// a synchronous fast path) really has no checkpoint. Checked whether `body` returns or throws:
 ///
 /// ```swift
 /// await assertNoCheckpoints { #expect(lock.tryAcquire()) }
