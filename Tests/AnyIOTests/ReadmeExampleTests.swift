@@ -104,4 +104,27 @@ struct ReadmeExampleTests {
 
         #expect(printed == ["1000 42"])
     }
+
+    @Test func readmeConcurrencyUtilitiesExample() async throws {
+        var printed: [String] = []
+        func print(_ items: Any...) {
+            printed.append(items.map { String(describing: $0) }.joined(separator: " "))
+        }
+
+        // --- README.md, "Concurrency utilities" (verbatim from here) ---
+        let (user, orders) = try await gather({ "ada" }, { [3, 1, 2] })    // results in order
+        let squares = try await amap(1...10, maxConcurrency: 3) { $0 * $0 } // at most 3 at once, in order
+        let ops: [@Sendable () async throws -> Int] = [
+            { try await sleep(for: .milliseconds(20)); return 2 },
+            { 1 },
+        ]
+        let first = try await asCompleted(ops) { results in               // in completion order
+            for try await value in results { return value }                // leaving cancels the rest
+            return 0
+        }
+        print(user, orders, squares.last!, first)                          // ada [3, 1, 2] 100 1
+        // --- end of the README example ---
+
+        #expect(printed == ["ada [3, 1, 2] 100 1"])
+    }
 }
