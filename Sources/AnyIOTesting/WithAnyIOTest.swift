@@ -8,9 +8,9 @@ import Synchronization
 
 /// Runs a test body inside a root cancel scope with a deadline, and reports the tasks it leaked.
 ///
-/// - The body runs in a `failAt` scope `timeLimit` from now: a test that hangs is cancelled at
-///   its deadline, an issue is recorded that shows the test's task tree just before (what each
-///   task was waiting on), and `TimeoutError` is thrown.
+/// - The body runs in a root cancel scope that is cancelled `timeLimit` from now: a test that
+///   hangs is cancelled then, an issue is recorded that shows the test's task tree as it was at
+///   the deadline (what each task was waiting on), and `TimeoutError` is thrown.
 /// - The test's tasks are tagged: `waitAllTasksBlocked()` inside the body waits for this test's
 ///   tasks only, although Swift Testing runs tests in parallel in one process.
 /// - After the body, any nursery still open in a task the test started (a `Task { }` that was not
@@ -50,27 +50,33 @@ public func withAnyIOTest<T>(
 ) async throws -> T {
     let tag = TaskTreeTag(name: name)
     let deadline = ContinuousClock.now + timeLimit
-    // A watcher takes the test's task tree just before the deadline cancels it (afterwards the
-    // tasks have unwound and there is nothing left to show).
+    let scope = CancelScope()
+    // At the deadline a watcher first takes the test's task tree, while the stuck tasks are still
+    // there, and only then cancels the test's root scope.
     let stuckTree = Mutex<TaskTree?>(nil)
     let watcher = Task.detached {
-        try await Task.sleep(until: deadline - .milliseconds(20), clock: .continuous)
+        try await Task.sleep(until: deadline, clock: .continuous)
         let tree = tag.taskTree
         stuckTree.withLock { $0 = tree }
+        scope.cancel(reason: "time limit of \(timeLimit) exceeded")
     }
-    defer { watcher.cancel() }
     let result: Result<T, any Error>
     do {
-        result = .success(
-            try await TaskTreeTag.$current.withValue(tag, operation: {
-                try await failAt(deadline, isolation: isolation) { _ in try await body() }
-            }, isolation: isolation)
-        )
-    } catch {
-        if error is TimeoutError {
-            let tree = stuckTree.withLock { $0 }.map { "\n\($0)" } ?? ""
-            Issue.record("\(name) ran into its time limit of \(timeLimit); its tasks were:\(tree)", sourceLocation: sourceLocation)
+        let value = try await TaskTreeTag.$current.withValue(tag, operation: {
+            try await withCancelScope(scope, isolation: isolation) { _ in try await body() }
+        }, isolation: isolation)
+        watcher.cancel()
+        if let stuck = stuckTree.withLock({ $0 }) {
+            Issue.record("\(name) ran into its time limit of \(timeLimit); its tasks were:\n\(stuck)", sourceLocation: sourceLocation)
+            result = value.map(Result.success) ?? .failure(TimeoutError())
+        } else if let value {
+            result = .success(value)
+        } else {
+            // Only the watcher cancels the scope, and it records the tree first.
+            preconditionFailure("AnyIOTesting: the test's root scope caught a cancellation it did not cause")
         }
+    } catch {
+        watcher.cancel()
         result = .failure(error)
     }
     await reportLeaks(tag: tag, name: name, sourceLocation: sourceLocation)

@@ -39,11 +39,10 @@ final class TaskTreeRegistry: Sendable {
     }
 
     struct State {
-        /// The roots by nursery, with the order of entry kept in `order`.
-        var roots: [ObjectIdentifier: Root] = [:]
-        /// Numbers the roots in order of entry.
+        /// The roots by nursery, each with its number in the order of entry.
+        var roots: [ObjectIdentifier: (order: UInt64, root: Root)] = [:]
+        /// The number of the next root.
         var next: UInt64 = 0
-        var order: [ObjectIdentifier: UInt64] = [:]
     }
 
     static let shared = TaskTreeRegistry()
@@ -57,8 +56,7 @@ final class TaskTreeRegistry: Sendable {
         )
         let key = ObjectIdentifier(nursery)
         state.withLock { state in
-            state.roots[key] = root
-            state.order[key] = state.next
+            state.roots[key] = (state.next, root)
             state.next &+= 1
         }
     }
@@ -66,17 +64,13 @@ final class TaskTreeRegistry: Sendable {
     /// `nursery` and all its children ended.
     func remove(_ nursery: NurseryStorage) {
         let key = ObjectIdentifier(nursery)
-        _ = state.withLock { state in
-            state.order.removeValue(forKey: key)
-            return state.roots.removeValue(forKey: key)
-        }
+        // The removed entry is released after the lock (returned out of it).
+        _ = state.withLock { $0.roots.removeValue(forKey: key) }
     }
 
     /// The roots in order of entry, all of them or those carrying `tag`.
     func roots(tag: TaskTreeTag?) -> [Root] {
-        let entries = state.withLock { state in
-            state.roots.map { (order: state.order[$0.key] ?? 0, root: $0.value) }
-        }
+        let entries = state.withLock { Array($0.roots.values) }
         return entries
             .filter { tag == nil || $0.root.tag === tag }
             .sorted { $0.order < $1.order }
