@@ -6,7 +6,10 @@ import Synchronization
 
 /// A description of a task: its identity, its name and its parent.
 ///
-/// A snapshot: it does not change when the task does.
+/// A snapshot: it does not change when the task does. Two descriptions are equal (and hash
+/// alike) when they describe the same task, whatever their other fields say (as AnyIO's are): a
+/// `start` child's description taken before and after it called `started` are equal, though its
+/// `parentID` changed.
 ///
 /// - SeeAlso: AnyIO `TaskInfo`.
 public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
@@ -26,6 +29,16 @@ public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
         self.id = id
         self.name = name
         self.parentID = parentID
+    }
+
+    /// Whether `lhs` and `rhs` describe the same task (their ids are equal).
+    public static func == (lhs: TaskInfo, rhs: TaskInfo) -> Bool {
+        lhs.id == rhs.id
+    }
+
+    /// Hashes the id.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
     }
 
     /// `"name" #12 (parent #3)`.

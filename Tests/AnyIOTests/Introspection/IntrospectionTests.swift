@@ -32,6 +32,40 @@ struct IntrospectionTests {
     }
     // anyio: tests/test_debugging.py::test_non_main_task_name (names), SPEC I1
 
+    @Test("a start child's name: the given one (also empty), or its call site", arguments: [nil, "name", ""] as [String?])
+    func startChildName(given: String?) async throws {
+        let name = try await withNursery { nursery in
+            try await nursery.start(name: given) { (status: consuming TaskStatus<String>) in
+                status.started(currentTaskInfo().name)
+            }
+        }
+        if let given {
+            #expect(name == given)
+        } else {
+            #expect(name.hasPrefix("IntrospectionTests.swift:"))
+        }
+    }
+    // anyio: tests/test_debugging.py::test_non_main_task_name
+
+    @Test("descriptions are equal when they describe the same task")
+    func equalityIsByID() async throws {
+        let infos = TestBox<[TaskInfo]>([])
+        try await withNursery { outer in
+            outer.startSoon {
+                try await outer.start { (status: consuming TaskStatus<Void>) in
+                    infos.append(currentTaskInfo())
+                    status.started()
+                    infos.append(currentTaskInfo())
+                }
+            }
+        }
+        let (before, after) = (infos.value[0], infos.value[1])
+        #expect(before.parentID != after.parentID)
+        #expect(before == after)
+        #expect(Set([before, after]).count == 1)
+    }
+    // anyio: src/anyio/_core/_testing.py (TaskInfo.__eq__ compares ids)
+
     @Test("the bodies of scopes and nurseries are their task: the same info inside and outside")
     func scopeBodiesAreTheirTask() async throws {
         let outside = currentTaskInfo()
