@@ -281,9 +281,9 @@ struct TaskTreeBuilder {
         let snapshot = child.introspectionSnapshot
         let state: TaskTree.State
         var waitScopes: [TaskTree.Scope] = []
-        if let wait = snapshot.wait {
+        if let wait = child.currentWait {
             state = .waiting(operation: wait.kind.operation, until: wait.deadline)
-            waitScopes = scopes(from: wait.boundary, upTo: child)
+            waitScopes = scopes(from: snapshot.innermostScope, upTo: child)
         } else if snapshot.begun {
             state = .running
         } else {

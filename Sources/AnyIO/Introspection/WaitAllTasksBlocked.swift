@@ -69,11 +69,11 @@ func blockedWaits(excluding excluded: ChildTask?, tag: TaskTreeTag?) -> [UInt64:
     func visit(_ nursery: NurseryStorage) -> Bool {
         let (members, pending, _) = nursery.introspectionSnapshot
         for child in pending + members {
-            let (wait, sequence, nurseries) = child.state.withLock { ($0.wait, $0.waitSequence, $0.openNurseries) }
+            let nurseries = child.introspectionSnapshot.nurseries
             if child !== excluded {
-                guard let wait else { return false }
+                guard let wait = child.currentWait else { return false }
                 if let deadline = wait.deadline, deadline <= now { return false }
-                waits[child.id] = sequence
+                waits[child.id] = wait.number
             }
             for inner in nurseries where !visit(inner) { return false }
         }

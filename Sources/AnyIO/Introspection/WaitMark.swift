@@ -36,12 +36,21 @@ enum WaitKind: UInt8, Sendable {
     }
 }
 
-/// One wait of a library task: what on, where (the innermost cancel boundary, so the task tree
-/// can list the enclosing scopes), and until when for a sleep.
-struct WaitRecord: Sendable {
-    var kind: WaitKind
-    var boundary: (any CancelBoundary)?
-    var deadline: ContinuousClock.Instant?
+/// Deadlines of sleeps as 64-bit numbers, for `ChildTask.waitDeadline`.
+enum WaitClock {
+    /// The instant numbers count from.
+    static let origin = ContinuousClock.now
+
+    static func encode(_ instant: ContinuousClock.Instant) -> Int64 {
+        let (seconds, attoseconds) = (instant - origin).components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    }
+
+    static func decode(_ value: Int64) -> ContinuousClock.Instant {
+        origin + .nanoseconds(value)
+    }
 }
 
 /// The record of one wait of the running library task, to be ended when the task is resumed.
@@ -54,9 +63,15 @@ struct WaitRecord: Sendable {
 ///
 /// Code that is not in a library task (no cancel boundary, or a boundary of a foreign task) gets
 /// `none`, which costs nothing to end.
+///
+/// Invariant: `child` is alive until `end()` has run. `end()` runs before the waiting task is
+/// resumed, or by that task itself, and while the task waits its task-local boundary holds its
+/// `ChildTask` strongly (the `ChildTask` itself, or a scope whose logical task it is). So the
+/// reference is not retained: copying a waiter through a state machine's queue then costs no
+/// reference counting (it showed in the `lock` profile).
 @usableFromInline
 struct WaitMark: Sendable {
-    @usableFromInline let child: ChildTask?
+    @usableFromInline unowned(unsafe) let child: ChildTask?
     @usableFromInline let sequence: UInt64
 
     @usableFromInline static let none = WaitMark(child: nil, sequence: 0)
@@ -71,8 +86,7 @@ struct WaitMark: Sendable {
     static func begin(_ kind: WaitKind, until deadline: ContinuousClock.Instant? = nil) -> WaitMark {
         CheckpointProbe.countSchedulePoint()
         guard let boundary = TaskContext.boundary, let child = boundary.logicalTask.child else { return .none }
-        let sequence = child.beginWait(WaitRecord(kind: kind, boundary: boundary, deadline: deadline))
-        return WaitMark(child: child, sequence: sequence)
+        return WaitMark(child: child, sequence: child.beginWait(kind, until: deadline))
     }
 
     /// The wait is over.
