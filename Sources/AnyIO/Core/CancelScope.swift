@@ -235,7 +235,7 @@ public final class CancelScope: Sendable {
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
-            let (action, task) = state.withLock { state -> (CancelAction, LogicalTask?) in
+            let (action, child) = state.withLock { state -> (CancelAction, ChildTask?) in
                 guard state.phase == .idle else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
                 }
@@ -245,11 +245,11 @@ public final class CancelScope: Sendable {
                 state.bodyTask = reference
                 // A deadline that already passed cancels on entry.
                 if state.deadline != nil { Self.rearmDeadline(&state, scope: self) }
-                return (Self.updateEffective(&state, flag: flag), state.logicalTask)
+                return (Self.updateEffective(&state, flag: flag), state.logicalTask?.child)
             }
             action.run()
             // For the task tree: the library task's innermost scope is this one now.
-            if case .library(let child)? = task { child.scopeEntered(self) }
+            child?.scopeEntered(self)
         }
     }
 
@@ -284,7 +284,7 @@ public final class CancelScope: Sendable {
     /// Trio's rule (SPEC C5): the scope catches iff it was cancelled itself and no cancellation
     /// from outside is visible to it (it is shielded, or nothing outside was cancelled).
     func exit(bodyThrewCancellation: Bool) -> Bool {
-        let (caught, enclosing, task) = state.withLock { state in
+        let (caught, enclosing, child) = state.withLock { state in
             state.phase = .exited
             if let entry = state.timerEntry {
                 DeadlineTimer.shared.disarm(entry)
@@ -292,15 +292,17 @@ public final class CancelScope: Sendable {
             }
             state.bodyTask = nil
             state.nursery = nil
-            let enclosing = state.enclosing
+            let child = state.logicalTask?.child
+            // Only a library task needs the enclosing boundary back (released after the lock).
+            let enclosing = child == nil ? nil : state.enclosing
             state.enclosing = nil
             let outsideVisible = state.outerCancelled && !state.shield
             let caught = bodyThrewCancellation && state.cancelCalled && !outsideVisible
             state.cancelledCaught = caught
-            return (caught, enclosing, state.logicalTask)
+            return (caught, enclosing, child)
         }
         // For the task tree: the library task is back in the scope that enclosed this one.
-        if case .library(let child)? = task { child.scopeExited(self, enclosing: enclosing) }
+        child?.scopeExited(self, enclosing: enclosing)
         return caught
     }
 

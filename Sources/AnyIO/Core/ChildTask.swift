@@ -52,9 +52,9 @@ final class ChildTask: @unchecked Sendable {
         var cancelledEarly: Set<UInt64> = []
         /// Resources this task holds that must learn when it ends (locks it owns).
         var heldResources: [any HeldResource] = []
-        /// The task this one is listed under (`TaskInfo.parentID`): the caller of `start` until
-        /// `started`, then the nursery's owner. Changes once, in `moveInto`.
-        var parent: LogicalTask?
+        /// The caller of `start`, for a `start` child whose caller was in no library boundary
+        /// (`host` is nil); otherwise the parent is `host`'s logical task (see `parent`).
+        var startCaller: LogicalTask?
         /// The innermost cancel scope this task is in (the scope whose body runs now), or `nil`
         /// when it runs directly in its own boundary; for the task tree's scope lists. Set when
         /// a scope of this task is entered, put back when it exits.
@@ -92,10 +92,10 @@ final class ChildTask: @unchecked Sendable {
     /// Whether the child is in its nursery's member list. Guarded by the nursery's lock.
     var isMember = false
 
-    init(name: TaskName, host: (any CancelBoundary)?, parent: LogicalTask?) {
+    init(name: TaskName, host: (any CancelBoundary)?, startCaller: LogicalTask? = nil) {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         taskName = name
-        state = StateLock(State(task: nil, host: host, parent: parent))
+        state = StateLock(State(task: nil, host: host, startCaller: startCaller))
     }
 
     var name: String { taskName.text }
@@ -145,12 +145,19 @@ final class ChildTask: @unchecked Sendable {
         task?.cancel()
     }
 
-    /// `started` moved the child from its `start` caller into the nursery owned by `owner`.
-    func moveInto(_ scope: CancelScope, owner: LogicalTask) {
+    /// `started` moved the child from its `start` caller into the nursery.
+    func moveInto(_ scope: CancelScope) {
         state.withLock { state in
             state.host = scope
-            state.parent = owner
+            state.startCaller = nil
         }
+    }
+
+    /// The task this one is listed under (`TaskInfo.parentID`): the logical task of the boundary
+    /// it runs under, which is the caller of `start` until `started`, then the nursery's owner.
+    var parent: LogicalTask? {
+        let (host, caller) = state.withLock { ($0.host, $0.startCaller) }
+        return host?.logicalTask ?? caller
     }
 
     // MARK: - Introspection (see `Introspection/`)
@@ -210,10 +217,8 @@ final class ChildTask: @unchecked Sendable {
     }
 
     /// What introspection reads of this task, in one lock.
-    var introspectionSnapshot: (
-        parent: LogicalTask?, innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool
-    ) {
-        state.withLock { ($0.parent, $0.innermostScope, $0.openNurseries, $0.task != nil) }
+    var introspectionSnapshot: (innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool) {
+        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil) }
     }
 
     /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake

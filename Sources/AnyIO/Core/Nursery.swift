@@ -60,8 +60,7 @@ public final class Nursery: Sendable {
         let storage = self.storage
         let child = ChildTask(
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            host: storage.scope,
-            parent: storage.owner
+            host: storage.scope
         )
         storage.admitMember(child)
         child.launch {
@@ -119,10 +118,13 @@ public final class Nursery: Sendable {
         _ body: sending @escaping (consuming TaskStatus<T>) async throws -> Void
     ) async throws -> T {
         let storage = self.storage
+        let host = TaskContext.boundary
         let child = ChildTask(
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            host: TaskContext.boundary,
-            parent: currentLogicalTask()
+            host: host,
+            // The parent is the host's logical task; only a caller outside every boundary must
+            // be named (rare: the nursery's own body always has a boundary).
+            startCaller: host == nil ? currentLogicalTask() : nil
         )
         let handshake = StartHandshake(child: child, nursery: storage)
         storage.admitPending(child)

@@ -52,8 +52,7 @@ public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
 extension ChildTask {
     /// This task's description now.
     var info: TaskInfo {
-        let parent = state.withLock { $0.parent }
-        return TaskInfo(id: TaskID(.library(id)), name: name, parentID: parent?.taskID)
+        TaskInfo(id: TaskID(.library(id)), name: name, parentID: parent?.taskID)
     }
 }
 
