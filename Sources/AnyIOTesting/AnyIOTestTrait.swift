@@ -17,7 +17,7 @@ public import Testing
 /// }
 /// ```
 ///
-/// - SeeAlso: ``Testing/Trait/anyIO(timeLimit:)``.
+/// - SeeAlso: ``withAnyIOTest(_:timeLimit:isolation:sourceLocation:_:)``, which this runs.
 public struct AnyIOTestTrait: TestTrait, SuiteTrait, TestScoping {
     /// How long each test may run.
     public var timeLimit: Duration

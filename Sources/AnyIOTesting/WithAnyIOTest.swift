@@ -18,7 +18,7 @@ import Synchronization
 ///   is recorded with those tasks, and their nurseries are cancelled. Tasks started with
 ///   `Task.detached` are not seen: they do not inherit the test's task-locals.
 ///
-/// Entering is not a checkpoint. The ``Testing/Trait/anyIO(timeLimit:)`` trait runs every test of
+/// Entering is not a checkpoint. The `.anyIO(timeLimit:)` trait (``AnyIOTestTrait``) runs every test of
 /// a suite this way; use this function where a trait does not fit.
 ///
 /// ```swift
