@@ -179,8 +179,8 @@ struct ConditionTests {
     }
     // anyio: tests/test_synchronization.py::TestCondition::test_wait_for
 
-    @Test("notify wakes waiters in FIFO order, as many as asked")
-    func notifyOrder() async throws {
+    @Test("notify wakes waiters in FIFO order, as many as asked, and they get the lock back in that order", arguments: 0..<30)
+    func notifyOrder(iteration: Int) async throws {
         let condition = Condition()
         let order = TestBox<[Int]>([])
         try await withNursery { nursery in
@@ -202,6 +202,31 @@ struct ConditionTests {
         }
         #expect(order.value == Array(0..<5))
     }
+
+    @Test("a notified waiter queued for the lock gets BrokenResourceError if the notifier ends holding it")
+    func notifiedWaiterSeesBrokenLock() async throws {
+        let condition = Condition()
+        let outcome = TestBox<String?>(nil)
+        try await withNursery { nursery in
+            nursery.startSoon {
+                do {
+                    try await condition.withLock { try await condition.wait() }
+                    outcome.value = "returned"
+                } catch is BrokenResourceError {
+                    outcome.value = "broken"
+                }
+            }
+            try await testWaitUntil("the waiter waits") { condition.statistics().tasksWaiting == 1 }
+            nursery.startSoon {
+                // Notifies, then ends still holding the lock: the lock breaks.
+                try await condition.acquire()
+                condition.notify()
+            }
+        }
+        #expect(outcome.value == "broken")
+        #expect(condition.statistics().lockStatistics.tasksWaiting == 0)
+    }
+    // trio: src/trio/_tests/test_sync.py (broken lock, Trio 0.27), with Condition's repark
 
     @Test("stress: producers and consumers with random cancellation lose no item")
     func stress() async throws {

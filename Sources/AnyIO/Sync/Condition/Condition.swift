@@ -76,7 +76,9 @@ public final class Condition: Sendable {
         _ body: () async throws -> T
     ) async throws -> T {
         try await lock.storage.acquire()
-        defer { lock.storage.release() }
+        // A `wait()` in the body throws `BrokenResourceError` if the lock broke while it waited
+        // to get the lock back; the lock is not held then, and that error is what propagates.
+        defer { lock.storage.release(brokenIsFine: true) }
         return try await body()
     }
 
@@ -110,10 +112,12 @@ public final class Condition: Sendable {
     /// The lock is taken back before `wait()` returns or throws, also when the wait is cancelled,
     /// so code after it (and a surrounding ``withLock(isolation:_:)``) always holds the lock. A
     /// notification that reached the waiter before its cancellation wins: the call then returns
-    /// normally and the next checkpoint throws.
+    /// normally and the next checkpoint throws. Notified waiters get the lock back in the order
+    /// they were notified (`notify` queues them for the lock, as Trio does).
     ///
     /// - Throws: `CancellationError` if the enclosing cancel scope is cancelled before or while
-    ///   waiting (with the lock held again); `BrokenResourceError` if the lock broke meanwhile.
+    ///   waiting (with the lock held again); `BrokenResourceError` if the lock broke meanwhile
+    ///   (the lock is then not held, and a surrounding `withLock` leaves it alone).
     /// - Precondition: The calling task holds the lock.
     /// - SeeAlso: AnyIO `Condition.wait()`.
     public func wait() async throws {

@@ -5,8 +5,17 @@
 import Synchronization
 
 /// The waiting list, continuations and cancellation handling of a ``Condition``.
+///
+/// A notified waiter is not resumed to take the lock back itself: `notify` (which holds the lock)
+/// moves its continuation into the lock's FIFO queue (Trio's repark), so woken waiters get the
+/// lock back in the order they were notified, whatever order the threads run them in. Read with
+/// `LockStorage.enqueueHandedOver`.
 final class ConditionStorage: Sendable {
-    typealias Waiter = ParkedContinuation<Void, any Error>
+    /// A waiting `wait()`: its continuation, and the task that will own the lock again.
+    struct Waiter: Sendable {
+        var owner: LogicalTask
+        var parked: ParkedContinuation<Void, any Error>
+    }
 
     let lock: LockStorage
     let state = StateLock(ConditionStateMachine<Waiter>())
@@ -25,45 +34,52 @@ final class ConditionStorage: Sendable {
         // Reserve before releasing, so a notify between the release and the suspension counts.
         state.withLock { $0.reserve(id) }
         lock.release()
-        let outcome: Result<Void, any Error>
         do {
             let mark = WaitMark.begin(.condition)
             try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                    let waiter = Waiter(continuation, mark)
+                    let waiter = Waiter(owner: caller, parked: ParkedContinuation(continuation, mark))
                     // Single resumption: the state machine hands the continuation out once: to
-                    // `notify`, to the cancellation handler, or back here.
+                    // `notify` (which moves it to the lock's queue, whose hand-off or break then
+                    // resumes it), to the cancellation handler, or back here.
                     switch state.withLock({ $0.suspend(id, waiter) }) {
                     case .suspend: break
-                    case .resume(let waiter): waiter.resume()
-                    case .cancel(let waiter): waiter.resume(throwing: CancellationError())
+                    case .resume(let waiter): lock.enqueueHandedOver(waiter.owner, waiter.parked)
+                    case .cancel(let waiter): waiter.parked.resume(throwing: CancellationError())
                     }
                 }
             } onCancel: {
                 if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                    waiter.resume(throwing: CancellationError())
+                    waiter.parked.resume(throwing: CancellationError())
                 }
             }
-            outcome = .success(())
+        } catch let error as BrokenResourceError {
+            // The lock broke while this waiter was queued for it: it does not hold it.
+            throw error
         } catch {
-            outcome = .failure(error)
+            // Cancelled before it was notified: the lock is taken back all the same (AnyIO
+            // shields this), then the cancellation is thrown.
+            try await lock.acquireIgnoringCancellation()
+            throw error
         }
-        // The lock is taken back in every case, also when cancelled (AnyIO shields this).
-        try await lock.acquireIgnoringCancellation()
-        try outcome.get()
+        // Notified: the lock was handed back to this task through its queue.
+        lock.handedOver(to: caller)
     }
 
     func notify(_ count: Int) {
         precondition(count >= 0, "AnyIO: Condition.notify(_:) needs a count of 0 or more, got \(count)")
         requireHeld(by: currentLogicalTask(), "notify(_:)")
-        let waiters = state.withLock { $0.notify(count) }
-        for waiter in waiters { waiter.resume() }
+        handOver(state.withLock { $0.notify(count) })
     }
 
     func notifyAll() {
         requireHeld(by: currentLogicalTask(), "notifyAll()")
-        let waiters = state.withLock { $0.notify(.max) }
-        for waiter in waiters { waiter.resume() }
+        handOver(state.withLock { $0.notify(.max) })
+    }
+
+    /// Moves notified waiters into the lock's queue, in order (outside the condition's lock).
+    private func handOver(_ waiters: [Waiter]) {
+        for waiter in waiters { lock.enqueueHandedOver(waiter.owner, waiter.parked) }
     }
 
     private func requireHeld(by caller: LogicalTask, _ method: String) {

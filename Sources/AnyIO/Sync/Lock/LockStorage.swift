@@ -103,6 +103,30 @@ final class LockStorage: HeldResource {
         }
     }
 
+    /// Queues a parked task for the lock on behalf of `owner`, without it running: a
+    /// `Condition.notify` moves its woken waiters here (Trio's repark), so that they get the lock
+    /// back in the order they were notified. The entry ignores cancellation (a condition's wait
+    /// takes the lock back also when cancelled). `waiter` is resumed normally once the lock is
+    /// `owner`'s (the caller then calls `handedOver(to:)`), or with `BrokenResourceError`.
+    func enqueueHandedOver(_ owner: LogicalTask, _ waiter: Waiter) {
+        // Single resumption: the state machine hands the continuation out exactly once: to a
+        // `release()` hand-off, to the owner-ended break, or back here.
+        switch state.withLock({ $0.suspend(WaiterID.next(), owner, waiter) }) {
+        case .suspend: break
+        case .resume(let waiter): waiter.resume()
+        case .broken(let waiter): waiter.resume(throwing: Self.brokenError)
+        case .cancel:
+            preconditionFailure("AnyIO: internal error: a handed-over lock waiter was cancelled early")
+        case .alreadyHeld:
+            alreadyHeld(owner)
+        }
+    }
+
+    /// The lock was handed to `owner` through `enqueueHandedOver`: record it as held.
+    func handedOver(to owner: LogicalTask) {
+        owner.child?.holdResource(self)
+    }
+
     func tryAcquire() -> Bool {
         let caller = currentLogicalTask()
         switch state.withLock({ $0.acquire(caller) }) {
@@ -116,7 +140,10 @@ final class LockStorage: HeldResource {
         }
     }
 
-    func release() {
+    /// Releases the lock; traps if the caller does not hold it. With `brokenIsFine`, a broken
+    /// lock is left alone instead: for the end of `Condition.withLock`, whose `wait()` inside
+    /// threw `BrokenResourceError` because the lock broke while it waited to get it back.
+    func release(brokenIsFine: Bool = false) {
         let caller = currentLogicalTask()
         let action = state.withLock { $0.release(caller) }
         switch action {
@@ -133,6 +160,7 @@ final class LockStorage: HeldResource {
         case .notOwner(nil):
             preconditionFailure("AnyIO: Lock.release() called on a Lock that is not held; call release() exactly once after each successful acquire()")
         case .broken:
+            if brokenIsFine { return }
             preconditionFailure("AnyIO: Lock.release() called on a broken Lock (the task that held it ended without releasing it); nobody holds it any more")
         }
     }
