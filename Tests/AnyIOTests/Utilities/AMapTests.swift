@@ -159,22 +159,12 @@ extension UtilitiesTests {
         @Test("cancelling the caller cancels every transform; all have ended when amap returns",
               arguments: [CallerCancellation.native, .scope])
         func callerCancellation(_ how: CallerCancellation) async throws {
-            let started = TestBox(0)
-            let exited = TestBox(0)
-            let cancelled = TestBox(0)
+            let sleepers = SleepingOperations()
+            let (started, exited, cancelled) = (sleepers.started, sleepers.exited, sleepers.cancelled)
             let outcome = TestBox<(threwCancellation: Bool, exitedAtReturn: Int)?>(nil)
             try await how.run {
                 do {
-                    _ = try await amap(0..., maxConcurrency: 3) { _ -> Int in
-                        started.update { $0 += 1 }
-                        defer { exited.update { $0 += 1 } }
-                        do {
-                            try await sleepForever()
-                        } catch {
-                            if error is CancellationError { cancelled.update { $0 += 1 } }
-                            throw error
-                        }
-                    }
+                    _ = try await amap(0..., maxConcurrency: 3) { _ in try await sleepers.run() }
                 } catch {
                     outcome.value = (error is CancellationError, exited.value)
                 }

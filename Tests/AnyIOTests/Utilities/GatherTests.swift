@@ -127,21 +127,9 @@ extension UtilitiesTests {
         @Test("cancelling the caller cancels every operation; all have ended when gather returns",
               arguments: [CallerCancellation.native, .scope])
         func callerCancellation(_ how: CallerCancellation) async throws {
-            let started = TestBox(0)
-            let exited = TestBox(0)
-            let cancelled = TestBox(0)
-            let operations: [@Sendable () async throws -> Int] = (0..<3).map { _ in
-                {
-                    started.update { $0 += 1 }
-                    defer { exited.update { $0 += 1 } }
-                    do {
-                        try await sleepForever()
-                    } catch {
-                        if error is CancellationError { cancelled.update { $0 += 1 } }
-                        throw error
-                    }
-                }
-            }
+            let sleepers = SleepingOperations()
+            let (started, exited, cancelled) = (sleepers.started, sleepers.exited, sleepers.cancelled)
+            let operations = sleepers.operations(3)
             // What `gather` threw, and how many operations had ended at that moment.
             let outcome = TestBox<(threwCancellation: Bool, exitedAtReturn: Int)?>(nil)
             try await how.run {

@@ -51,3 +51,27 @@ enum CallerCancellation: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+/// Counts operations that sleep until cancelled: how many started, were cancelled, and ended.
+final class SleepingOperations: Sendable {
+    let started = TestBox(0)
+    let exited = TestBox(0)
+    let cancelled = TestBox(0)
+
+    /// One operation: counts its start, sleeps until cancelled, counts the cancellation and its end.
+    func run() async throws -> Int {
+        started.update { $0 += 1 }
+        defer { exited.update { $0 += 1 } }
+        do {
+            try await sleepForever()
+        } catch {
+            if error is CancellationError { cancelled.update { $0 += 1 } }
+            throw error
+        }
+    }
+
+    /// `count` operations, for the array forms.
+    func operations(_ count: Int) -> [@Sendable () async throws -> Int] {
+        (0..<count).map { _ in { try await self.run() } }
+    }
+}
