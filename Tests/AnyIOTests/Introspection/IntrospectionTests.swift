@@ -135,6 +135,16 @@ struct IntrospectionTests {
     }
     // anyio: tests/test_debugging.py::test_get_running_tasks, SPEC I2
 
+    @Test("a Swift task the library did not start is named by its Task(name:)")
+    func foreignTaskName() async throws {
+        let named = await Task(name: "named root") { currentTaskInfo() }.value
+        #expect(named.name == "named root")
+        #expect(named.parentID == nil)
+        let unnamed = await Task { currentTaskInfo() }.value
+        #expect(unnamed.name == "unnamed Swift task")
+    }
+    // anyio: tests/test_debugging.py::test_main_task_name (the name of a task AnyIO did not start)
+
     @Test("runningTasks lists a task while it runs a nursery body, and not after")
     func runningTasksListsNurseryOwner() async throws {
         let host = currentTaskInfo()
