@@ -22,9 +22,14 @@
 public func currentTaskInfo() -> TaskInfo {
     switch currentLogicalTask() {
     case .library(let child):
-        return child.info
+        var info = child.info
+        info.hasPendingCancellation = isCurrentlyCancelled()
+        return info
     case .foreign(let reference):
-        return TaskInfo(id: LogicalTask.foreign(reference).taskID, name: foreignTaskName(), parentID: nil)
+        return TaskInfo(
+            id: LogicalTask.foreign(reference).taskID, name: foreignTaskName(), parentID: nil,
+            hasPendingCancellation: isCurrentlyCancelled()
+        )
     }
 }
 

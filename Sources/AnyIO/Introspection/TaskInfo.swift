@@ -23,12 +23,17 @@ public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
     /// `start` child, the caller of `start` until it calls `started`). `nil` for a task the
     /// library did not start.
     public var parentID: TaskID?
+    /// Whether the task's next checkpoint would throw `CancellationError`: its innermost cancel
+    /// scope (or the task itself) was effectively cancelled when the description was taken.
+    /// Always `false` for a task the library did not start, described from another task.
+    public var hasPendingCancellation: Bool
 
     /// Creates a task description.
-    public init(id: TaskID, name: String, parentID: TaskID?) {
+    public init(id: TaskID, name: String, parentID: TaskID?, hasPendingCancellation: Bool = false) {
         self.id = id
         self.name = name
         self.parentID = parentID
+        self.hasPendingCancellation = hasPendingCancellation
     }
 
     /// Whether `lhs` and `rhs` describe the same task (their ids are equal).
@@ -50,9 +55,16 @@ public struct TaskInfo: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension ChildTask {
+    /// Whether the task's next checkpoint would throw: its innermost scope, or the task itself,
+    /// is effectively cancelled.
+    var isCancelledNow: Bool {
+        let scope = state.withLock { $0.innermostScope }
+        return scope?.isCancelFlagged ?? isCancelFlagged
+    }
+
     /// This task's description now.
     var info: TaskInfo {
-        TaskInfo(id: TaskID(.library(id)), name: name, parentID: parent?.taskID)
+        TaskInfo(id: TaskID(.library(id)), name: name, parentID: parent?.taskID, hasPendingCancellation: isCancelledNow)
     }
 }
 

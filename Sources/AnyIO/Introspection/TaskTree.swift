@@ -290,7 +290,7 @@ struct TaskTreeBuilder {
             state = child.result == nil ? .notStarted : .finishing
         }
         return TaskTree.Node(
-            task: TaskInfo(id: TaskID(.library(child.id)), name: child.name, parentID: child.parent?.taskID),
+            task: child.info,
             state: state,
             isStarting: starting,
             waitScopes: waitScopes,

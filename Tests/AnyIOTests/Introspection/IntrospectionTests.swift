@@ -145,6 +145,37 @@ struct IntrospectionTests {
     }
     // anyio: tests/test_debugging.py::test_main_task_name (the name of a task AnyIO did not start)
 
+    @Test("hasPendingCancellation: set inside a cancelled scope, for the task and in the tree")
+    func pendingCancellation() async throws {
+        #expect(!currentTaskInfo().hasPendingCancellation)
+        let inside: Bool? = try await withCancelScope { scope in
+            scope.cancel()
+            return currentTaskInfo().hasPendingCancellation
+        }
+        #expect(inside == true)
+        let shield = CancelScope(shield: true)
+        try await withNursery { nursery in
+            nursery.startSoon(name: "owner") {
+                try await withNursery { inner in
+                    inner.startSoon(name: "shielded") {
+                        try await withCancelScope(shield) { _ in try await sleepForever() }
+                    }
+                    // The owner now waits for its child inside a cancelled scope.
+                    inner.cancel()
+                }
+            }
+            try await waitAllTasksBlocked()
+            let tasks = try #require(TaskTreeTag.current).taskTree.allTasks.map(\.task)
+            let owner = tasks.filter { $0.name == "owner" }
+            let shielded = tasks.filter { $0.name == "shielded" }
+            #expect(owner.count == 1 && shielded.count == 1)
+            #expect(owner.first?.hasPendingCancellation == true)
+            #expect(shielded.first?.hasPendingCancellation == false)
+            shield.cancel()
+        }
+    }
+    // anyio: src/anyio/_core/_testing.py (TaskInfo.has_pending_cancellation)
+
     @Test("runningTasks lists a task while it runs a nursery body, and not after")
     func runningTasksListsNurseryOwner() async throws {
         let host = currentTaskInfo()
