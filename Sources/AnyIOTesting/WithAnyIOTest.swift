@@ -48,7 +48,7 @@ public func withAnyIOTest<T>(
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> T
 ) async throws -> T {
-    let tag = TaskTreeTag(name: name)
+    let tag = TaskTreeTag()
     let deadline = ContinuousClock.now + timeLimit
     let scope = CancelScope()
     // At the deadline a watcher first takes the test's task tree, while the stuck tasks are still

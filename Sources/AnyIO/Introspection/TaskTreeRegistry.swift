@@ -14,12 +14,8 @@ package final class TaskTreeTag: Sendable {
     /// The tag of the running code, if any.
     @TaskLocal package static var current: TaskTreeTag?
 
-    /// A description for reports (the test's name).
-    package let name: String
-
-    package init(name: String) {
-        self.name = name
-    }
+    /// A new tag; tags are compared by identity.
+    package init() {}
 }
 
 /// The roots of the library's task tree: the nurseries entered by tasks that the library did not
