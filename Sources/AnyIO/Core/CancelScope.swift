@@ -65,18 +65,22 @@ public final class CancelScope: Sendable {
         var effective = false
         /// The task running the body: registered by the body task itself as its first action, so
         /// there is no window in which the scope is entered but its task cannot be cancelled.
-        /// Nil before that and after exit.
+        /// Nil before that; kept after exit (see `TaskIdentity`).
         var bodyTask: BodyTaskReference?
         /// The armed deadline, while entered and the deadline is in the future.
         var timerEntry: TimerEntry?
         /// The nursery whose children share this scope, if this is a nursery's scope.
         /// Cleared at exit, which breaks the storage ↔ scope reference cycle.
         var nursery: NurseryStorage?
-        /// The boundary that was current when the scope was entered.
-        var enclosing: (any CancelBoundary)?
+    }
+
+    /// What entry fixed: where the scope sits in the tree. Never changes after entry.
+    struct Entry {
+        /// The boundary that was current when the scope was entered (`nil`: outermost scope).
+        let enclosing: (any CancelBoundary)?
         /// The logical task the body belongs to: the enclosing boundary's, or for an outermost
-        /// scope the foreign task that entered it. Set on entry, kept after exit.
-        var logicalTask: LogicalTask?
+        /// scope the foreign task that entered it.
+        let logicalTask: LogicalTask
     }
 
     /// What the caller of a state transition must do after releasing the lock.
@@ -95,6 +99,16 @@ public final class CancelScope: Sendable {
     let state: StateLock<State>
     /// Mirrors `State.effective` for the lock-free check in every checkpoint.
     let flag = Atomic<Bool>(false)
+    /// Mirrors `State.shield` for the lock-free cancellation chain (`cancelChainParent`).
+    let shieldFlag: Atomic<Bool>
+    /// The body task's `TaskIdentity`, stored by the body task as its first action.
+    let bodyTaskIdentity = Atomic<UInt>(0)
+    /// Written once, by the body task as its first action (`bodyTaskStarted`), under the lock and
+    /// before any code inside the scope runs; never written again. Invariant: every reader
+    /// happens after that write. Code inside the scope runs in tasks created after it; other
+    /// threads reach an entered scope only through a lock taken after entry (a nursery's or a
+    /// task's). So it is read without a lock, which keeps checkpoints lock-free.
+    nonisolated(unsafe) private var entry: Entry?
 
     /// Creates a cancel scope that is not entered yet.
     ///
@@ -106,6 +120,7 @@ public final class CancelScope: Sendable {
     /// - SeeAlso: AnyIO `CancelScope(deadline=..., shield=...)`.
     public init(deadline: ContinuousClock.Instant? = nil, shield: Bool = false) {
         state = StateLock(State(deadline: deadline, shield: shield))
+        shieldFlag = Atomic(shield)
     }
 
     /// Cancels the scope.
@@ -161,6 +176,7 @@ public final class CancelScope: Sendable {
         set {
             let action = state.withLock { state -> CancelAction in
                 state.shield = newValue
+                shieldFlag.store(newValue, ordering: .releasing)
                 return Self.updateEffective(&state, flag: flag)
             }
             action.run()
@@ -235,17 +251,21 @@ public final class CancelScope: Sendable {
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
+            guard let logicalTask = enclosing?.logicalTask ?? root else {
+                fatalError("AnyIO: internal error: an outermost cancel scope was entered without its task")
+            }
             let (action, child) = state.withLock { state -> (CancelAction, ChildTask?) in
                 guard state.phase == .idle else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
                 }
                 state.phase = .entered
-                state.enclosing = enclosing
-                state.logicalTask = enclosing?.logicalTask ?? root
+                // The only write of `entry` (see its invariant).
+                entry = Entry(enclosing: enclosing, logicalTask: logicalTask)
+                bodyTaskIdentity.store(TaskIdentity(current).bits, ordering: .relaxed)
                 state.bodyTask = reference
                 // A deadline that already passed cancels on entry.
                 if state.deadline != nil { Self.rearmDeadline(&state, scope: self) }
-                return (Self.updateEffective(&state, flag: flag), state.logicalTask?.child)
+                return (Self.updateEffective(&state, flag: flag), logicalTask.child)
             }
             action.run()
             // For the task tree: the library task's innermost scope is this one now.
@@ -284,31 +304,44 @@ public final class CancelScope: Sendable {
     /// Trio's rule (SPEC C5): the scope catches iff it was cancelled itself and no cancellation
     /// from outside is visible to it (it is shielded, or nothing outside was cancelled).
     func exit(bodyThrewCancellation: Bool) -> Bool {
-        let (caught, enclosing, child) = state.withLock { state in
+        // Called by the task that entered the scope, which runs in the enclosing boundary.
+        let enclosingCancelled = enclosingChainCancelled
+        let caught = state.withLock { state in
             state.phase = .exited
             if let entry = state.timerEntry {
                 DeadlineTimer.shared.disarm(entry)
                 state.timerEntry = nil
             }
-            state.bodyTask = nil
+            // `bodyTask` is kept: it keeps the task's identity from being reused while the
+            // scope lives (see `TaskIdentity`); `phase` stops every later cancellation here.
             state.nursery = nil
-            let child = state.logicalTask?.child
-            // Only a library task needs the enclosing boundary back (released after the lock).
-            let enclosing = child == nil ? nil : state.enclosing
-            state.enclosing = nil
-            let outsideVisible = state.outerCancelled && !state.shield
+            let outsideVisible = (state.outerCancelled || enclosingCancelled) && !state.shield
             let caught = bodyThrewCancellation && state.cancelCalled && !outsideVisible
             state.cancelledCaught = caught
-            return (caught, enclosing, child)
+            return caught
         }
         // For the task tree: the library task is back in the scope that enclosed this one.
-        child?.scopeExited(self, enclosing: enclosing)
+        if let entry, let child = entry.logicalTask.child {
+            child.scopeExited(self, enclosing: entry.enclosing)
+        }
         return caught
     }
 
     /// Whether an outside cancellation is visible to the scope (for the nursery's exit checkpoint).
+    /// Called by the task that entered the scope.
     var outsideCancellationVisible: Bool {
-        state.withLock { $0.outerCancelled && !$0.shield }
+        let enclosingCancelled = enclosingChainCancelled
+        return state.withLock { ($0.outerCancelled || enclosingCancelled) && !$0.shield }
+    }
+
+    /// Whether the chain above the scope is cancelled (its enclosing boundaries up to a shield,
+    /// or the foreign task that entered it): the cancellation of the entering task may still be
+    /// on its way to `cancelFromOutside` (SPEC C2). Called by the task that entered the scope.
+    private var enclosingChainCancelled: Bool {
+        guard let entry else { return false }
+        if let enclosing = entry.enclosing { return enclosing.isCancelledAlongChain }
+        if case .foreign(let task) = entry.logicalTask { return task.task.isCancelled }
+        return false
     }
 
     /// Whether the deadline has passed (for `failAfter`'s TimeoutError).
@@ -320,16 +353,24 @@ public final class CancelScope: Sendable {
 
 extension CancelScope: CancelBoundary {
     var isCancelFlagged: Bool { flag.load(ordering: .acquiring) }
-    var enclosingBoundary: (any CancelBoundary)? { state.withLock { $0.enclosing } }
+    var cancelChainParent: CancelChainParent {
+        if shieldFlag.load(ordering: .acquiring) { return .shielded }
+        guard let entry else { return .root(nil) }
+        if let enclosing = entry.enclosing { return .enclosing(enclosing) }
+        if case .foreign(let task) = entry.logicalTask { return .root(task) }
+        return .root(nil)
+    }
+    var taskIdentity: TaskIdentity { TaskIdentity(bits: bodyTaskIdentity.load(ordering: .relaxed)) }
+    var enclosingBoundary: (any CancelBoundary)? { entry?.enclosing }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) {
         state.withLock { ($0.deadline, $0.shield) }
     }
-    var owningTask: ChildTask? { enclosingBoundary?.owningTask }
+    var owningTask: ChildTask? { entry?.logicalTask.child }
     var logicalTask: LogicalTask {
-        guard let task = state.withLock({ $0.logicalTask }) else {
+        guard let entry else {
             fatalError("AnyIO: internal error: a cancel scope's logical task was read before entry")
         }
-        return task
+        return entry.logicalTask
     }
 }
 

@@ -39,11 +39,11 @@ final class ChildTask: @unchecked Sendable {
     typealias Waiter = ParkedContinuation<any Sendable, any Error>
 
     struct State {
-        /// The Swift task running the body, registered by the task itself (`begin`); dropped on exit.
+        /// The Swift task running the body, registered by the task itself (`begin`); kept after
+        /// the body ended so that its identity is not reused while this object lives.
         var task: BodyTaskReference?
-        /// The boundary this child is logically under: the caller of `start` until `started`,
-        /// then the nursery's scope. Changes once, in `moveInto`.
-        var host: (any CancelBoundary)?
+        /// Whether the body ended (cancelling is a no-op then).
+        var ended = false
         /// The outcome, once the body ended.
         var result: Result<any Sendable, any Error>?
         /// Tasks waiting in `TaskHandle.value`, by waiter id.
@@ -52,9 +52,6 @@ final class ChildTask: @unchecked Sendable {
         var cancelledEarly: Set<UInt64> = []
         /// Resources this task holds that must learn when it ends (locks it owns).
         var heldResources: [any HeldResource] = []
-        /// The caller of `start`, for a `start` child whose caller was in no library boundary
-        /// (`host` is nil); otherwise the parent is `host`'s logical task (see `parent`).
-        var startCaller: LogicalTask?
         /// The innermost cancel scope this task is in (the scope whose body runs now), or `nil`
         /// when it runs directly in its own boundary; for the task tree's scope lists. Set when
         /// a scope of this task is entered, put back when it exits.
@@ -70,6 +67,18 @@ final class ChildTask: @unchecked Sendable {
     let state: StateLock<State>
     /// Set when cancellation is requested for this child; never cleared.
     let flag = Atomic<Bool>(false)
+    /// The scope of the nursery the child belongs to.
+    let nurseryScope: CancelScope
+    /// For a `start` child: the boundary of the caller of `start` (`nil` if the caller ran in
+    /// no library boundary: then `startCaller` is that caller).
+    let startHost: (any CancelBoundary)?
+    /// For a `start` child whose caller ran in no library boundary: the caller.
+    let startCaller: LogicalTask?
+    /// Whether the child is under its nursery's scope: from the start for `startSoon`, from
+    /// `started` on for `start` (before that it is under its caller's scopes). Changes once.
+    let isInNursery: Atomic<Bool>
+    /// The Swift task's `TaskIdentity`, stored by the task as its first action (`begin`).
+    let swiftTaskIdentity = Atomic<UInt>(0)
     /// The task's latest wait in a library primitive (see `WaitMark`), as `number << 8 | kind + 1`
     /// (0: none yet); written by the task just before it parks. Waits are numbered from 1. The
     /// wait is current while its number is above `waitEnded`.
@@ -92,10 +101,27 @@ final class ChildTask: @unchecked Sendable {
     /// Whether the child is in its nursery's member list. Guarded by the nursery's lock.
     var isMember = false
 
-    init(name: TaskName, host: (any CancelBoundary)?, startCaller: LogicalTask? = nil) {
+    /// A `startSoon` child: under the nursery's scope from the start.
+    init(name: TaskName, nurseryScope: CancelScope) {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         taskName = name
-        state = StateLock(State(task: nil, host: host, startCaller: startCaller))
+        state = StateLock(State())
+        self.nurseryScope = nurseryScope
+        startHost = nil
+        startCaller = nil
+        isInNursery = Atomic(true)
+    }
+
+    /// A `start` child: under its caller's boundary (`startHost`), or, for a caller in no
+    /// library boundary, under that caller's native cancellation, until `started`.
+    init(name: TaskName, nurseryScope: CancelScope, startHost: (any CancelBoundary)?, startCaller: LogicalTask?) {
+        id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+        taskName = name
+        state = StateLock(State())
+        self.nurseryScope = nurseryScope
+        self.startHost = startHost
+        self.startCaller = startHost == nil ? startCaller : nil
+        isInNursery = Atomic(false)
     }
 
     var name: String { taskName.text }
@@ -127,6 +153,7 @@ final class ChildTask: @unchecked Sendable {
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
+            swiftTaskIdentity.store(TaskIdentity(current).bits, ordering: .relaxed)
             let cancelled = state.withLock { state -> Bool in
                 state.task = reference
                 return flag.load(ordering: .relaxed)
@@ -139,25 +166,28 @@ final class ChildTask: @unchecked Sendable {
     func cancel() {
         let task = state.withLock { state -> BodyTaskReference? in
             flag.store(true, ordering: .releasing)
-            return state.task
+            return state.ended ? nil : state.task
         }
         // Outside the lock: this runs the task's cancellation handlers.
         task?.cancel()
     }
 
     /// `started` moved the child from its `start` caller into the nursery.
-    func moveInto(_ scope: CancelScope) {
-        state.withLock { state in
-            state.host = scope
-            state.startCaller = nil
-        }
+    func moveIntoNursery() {
+        isInNursery.store(true, ordering: .releasing)
+    }
+
+    /// The boundary this child is logically under: the caller of `start` until `started`, then
+    /// the nursery's scope (`nil`: a `start` caller in no library boundary).
+    var host: (any CancelBoundary)? {
+        isInNursery.load(ordering: .acquiring) ? nurseryScope : startHost
     }
 
     /// The task this one is listed under (`TaskInfo.parentID`): the logical task of the boundary
     /// it runs under, which is the caller of `start` until `started`, then the nursery's owner.
     var parent: LogicalTask? {
-        let (host, caller) = state.withLock { ($0.host, $0.startCaller) }
-        return host?.logicalTask ?? caller
+        if isInNursery.load(ordering: .acquiring) { return nurseryScope.logicalTask }
+        return startHost?.logicalTask ?? startCaller
     }
 
     // MARK: - Introspection (see `Introspection/`)
@@ -218,7 +248,7 @@ final class ChildTask: @unchecked Sendable {
 
     /// What introspection reads of this task, in one lock.
     var introspectionSnapshot: (innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool) {
-        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil) }
+        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil && !$0.ended) }
     }
 
     /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake
@@ -226,7 +256,7 @@ final class ChildTask: @unchecked Sendable {
     func complete(_ result: Result<any Sendable, any Error>) {
         let (waiters, resources) = state.withLock { state -> ([Waiter], [any HeldResource]) in
             state.result = result
-            state.task = nil
+            state.ended = true
             let resources = state.heldResources
             state.heldResources = []
             guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return ([], resources) }
@@ -301,7 +331,13 @@ protocol HeldResource: AnyObject, Sendable {
 
 extension ChildTask: CancelBoundary {
     var isCancelFlagged: Bool { flag.load(ordering: .acquiring) }
-    var enclosingBoundary: (any CancelBoundary)? { state.withLock { $0.host } }
+    var cancelChainParent: CancelChainParent {
+        if let host { return .enclosing(host) }
+        if case .foreign(let caller) = startCaller { return .root(caller) }
+        return .root(nil)
+    }
+    var taskIdentity: TaskIdentity { TaskIdentity(bits: swiftTaskIdentity.load(ordering: .relaxed)) }
+    var enclosingBoundary: (any CancelBoundary)? { host }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { (nil, false) }
     var owningTask: ChildTask? { self }
     var logicalTask: LogicalTask { LogicalTask(child: self) }

@@ -87,9 +87,9 @@ final class ForeignTaskReference: Hashable, @unchecked Sendable {
 
 /// The logical task of the running code (see `LogicalTask`).
 ///
-/// Costs one task-local read plus, inside a cancel scope, one uncontended lock.
+/// Costs one task-local read and a comparison of task identities; no lock.
 func currentLogicalTask() -> LogicalTask {
-    if let boundary = TaskContext.boundary {
+    if let boundary = currentBoundary() {
         return boundary.logicalTask
     }
     guard let task = LogicalTask.currentForeign() else {

@@ -60,7 +60,7 @@ public final class Nursery: Sendable {
         let storage = self.storage
         let child = ChildTask(
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            host: storage.scope
+            nurseryScope: storage.scope
         )
         storage.admitMember(child)
         child.launch {
@@ -118,10 +118,11 @@ public final class Nursery: Sendable {
         _ body: sending @escaping (consuming TaskStatus<T>) async throws -> Void
     ) async throws -> T {
         let storage = self.storage
-        let host = TaskContext.boundary
+        let host = currentBoundary()
         let child = ChildTask(
             name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            host: host,
+            nurseryScope: storage.scope,
+            startHost: host,
             // The parent is the host's logical task; only a caller outside every boundary must
             // be named (rare: the nursery's own body always has a boundary).
             startCaller: host == nil ? currentLogicalTask() : nil
@@ -206,7 +207,7 @@ public func withNursery<T>(
     case .foreign(let reference): TaskTreeRegistry.shared.add(storage, owner: reference)
     }
     let nursery = Nursery(storage: storage)
-    let bodyName = TaskContext.boundary?.owningTask?.name ?? TaskName.callSite(fileID: fileID, line: line).text
+    let bodyName = currentBoundary()?.owningTask?.name ?? TaskName.callSite(fileID: fileID, line: line).text
     var waitedForChildren = false
     let result = await runScopeBody(scope, isolation: isolation, { _ in try await body(nursery) }) { bodyError in
         if let bodyError, !(bodyError is CancellationError) {

@@ -109,7 +109,7 @@ final class NurseryStorage: Sendable {
 
     /// Moves a started `start` child in; it is cancelled at once if the nursery is cancelled.
     func adopt(_ child: ChildTask) {
-        child.moveInto(scope)
+        child.moveIntoNursery()
         let cancelled = state.withLock { state -> Bool in
             Self.removePending(child, &state)
             Self.link(child, &state)

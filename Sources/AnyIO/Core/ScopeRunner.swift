@@ -51,7 +51,7 @@ private func runScopeBodyTask(
     afterBody: ((_ bodyError: (any Error)?) async -> Void)?,
     _ body: @escaping () async -> (any Error)?
 ) async {
-    let enclosing = TaskContext.boundary
+    let enclosing = currentBoundary()
     // An outermost scope's body belongs to the foreign task that entered it (see `LogicalTask`).
     let root = enclosing == nil ? LogicalTask.currentForeign() : nil
     // UnsafeTransfer: see `runScopeBody`; the body closure runs only in the task created below.

@@ -5,16 +5,27 @@
 /// Something whose body runs in its own Swift task and whose cancellation maps onto that task's
 /// native cancellation: the body of a cancel scope (or nursery), or a nursery child.
 ///
-/// Read with `CancelScope.swift` and `ChildTask.swift`: together they keep the invariant that
-/// makes checkpoints cheap.
+/// Read with `CancelScope.swift`, `ChildTask.swift` and `Checkpoint.swift`.
 ///
-/// Invariant: a boundary's Swift task is natively cancelled if and only if `isCancelFlagged` is
-/// true (from the task's first line on). So `Task.isCancelled` inside library code is exactly
-/// "effectively cancelled", and a checkpoint needs nothing else.
+/// Invariants:
+/// - **Mirror.** A boundary's Swift task is natively cancelled only if `isCancelFlagged` is true,
+///   and is cancelled soon after it becomes true (by the canceller's walk down the tree). So
+///   Swift-native awaits inside the boundary are interrupted.
+/// - **Chain.** `isCancelFlagged` is set *before* the cancellation that set it returns, and every
+///   boundary reaches the enclosing ones through `cancelChainParent` without a lock. A checkpoint
+///   that finds the task not natively cancelled (the canceller's walk may not have reached it
+///   yet) walks the chain up to the nearest shield (SPEC C2; see `isCurrentlyCancelled`).
 protocol CancelBoundary: AnyObject, Sendable {
     /// True once this boundary is effectively cancelled (level-triggered: it never goes back).
     var isCancelFlagged: Bool { get }
-    /// The boundary that encloses this one, or `nil` at the top of the library's tree.
+    /// The next step up the cancellation chain. Lock-free; meaningful only for code running
+    /// inside this boundary (whose entry happened before it).
+    var cancelChainParent: CancelChainParent { get }
+    /// The Swift task that runs this boundary's code (see `TaskIdentity`); `.none` until that
+    /// task has begun.
+    var taskIdentity: TaskIdentity { get }
+    /// The boundary that encloses this one, or `nil` at the top of the library's tree (for the
+    /// task tree; may take a lock).
     var enclosingBoundary: (any CancelBoundary)? { get }
     /// This boundary's own deadline and shield, for `currentEffectiveDeadline()`.
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { get }
@@ -24,24 +35,82 @@ protocol CancelBoundary: AnyObject, Sendable {
     var logicalTask: LogicalTask { get }
 }
 
+/// Where the cancellation chain goes from a boundary that is not cancelled itself.
+enum CancelChainParent {
+    /// The boundary is a shielded scope: nothing outside reaches in.
+    case shielded
+    /// The enclosing boundary, whose cancellation reaches this one.
+    case enclosing(any CancelBoundary)
+    /// The top of the library's tree: only native cancellation of this Swift task (a task the
+    /// library did not start, which entered the outermost scope or called `start`) reaches in.
+    case root(ForeignTaskReference?)
+}
+
+extension CancelBoundary {
+    /// Whether this boundary, or one enclosing it up to the nearest shield, is cancelled, or the
+    /// foreign task at the top of the chain is natively cancelled. Call only from code inside
+    /// this boundary.
+    var isCancelledAlongChain: Bool {
+        var boundary: any CancelBoundary = self
+        while true {
+            if boundary.isCancelFlagged { return true }
+            switch boundary.cancelChainParent {
+            case .shielded: return false
+            case .enclosing(let next): boundary = next
+            case .root(let task): return task?.task.isCancelled ?? false
+            }
+        }
+    }
+
+    /// Whether this boundary runs in the current Swift task.
+    @inline(__always)
+    var runsInCurrentTask: Bool {
+        let mine = taskIdentity
+        return mine != .none && mine == TaskIdentity.current
+    }
+}
+
+/// The identity of a Swift task, as a number: the address of its task object. Equal for one task
+/// while it is alive; the boundary that records it keeps the task alive (`BodyTaskReference`), so
+/// the number is not reused while it matters.
+struct TaskIdentity: Hashable, Sendable {
+    let bits: UInt
+
+    static let none = TaskIdentity(bits: 0)
+
+    /// The running task's identity (`.none` outside any task).
+    @inline(__always)
+    static var current: TaskIdentity {
+        withUnsafeCurrentTask { task in task.map(TaskIdentity.init) ?? .none }
+    }
+
+    @inline(__always)
+    init(bits: UInt) {
+        self.bits = bits
+    }
+
+    /// `UnsafeCurrentTask` is a single reference to the task object; its bits are the address.
+    @inline(__always)
+    init(_ task: UnsafeCurrentTask) {
+        bits = unsafeBitCast(task, to: UInt.self)
+    }
+}
+
 /// Task-local state of the library.
 enum TaskContext {
     /// The innermost cancel boundary of the running task: the scope whose body is running, or the
     /// nursery child itself. Bound by every scope body and every child the library starts.
+    ///
+    /// Task-locals are copied into every task created below (a `Task { }`, a task group's child),
+    /// so read it through `currentBoundary()`, which ignores a copied binding.
     @TaskLocal static var boundary: (any CancelBoundary)?
 }
 
-/// Whether the running code is cancelled, as every library checkpoint sees it: the innermost
-/// boundary's task mirrors its effective cancellation (see `CancelBoundary`), and a task that
-/// the library did not start has only native cancellation.
+/// The innermost library boundary that the running Swift task itself runs in, or `nil` for a
+/// task the library did not start (including a `Task { }` or a task-group child created inside
+/// a library task: it inherited the binding, but it is a task of its own; SPEC I1).
 @inline(__always)
-func isCurrentlyCancelled() -> Bool {
-    Task.isCancelled
-}
-
-/// Throws `CancellationError` if the running code is cancelled (no yield). A cancel point.
-@inline(__always)
-func throwIfCancelled() throws {
-    CheckpointProbe.countCancelPoint()
-    if isCurrentlyCancelled() { throw CancellationError() }
+func currentBoundary() -> (any CancelBoundary)? {
+    guard let boundary = TaskContext.boundary, boundary.runsInCurrentTask else { return nil }
+    return boundary
 }

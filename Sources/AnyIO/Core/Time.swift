@@ -19,15 +19,14 @@ public func currentTime() -> ContinuousClock.Instant {
 /// - SeeAlso: AnyIO `current_effective_deadline()` (which returns `inf` where this returns `nil`).
 public func currentEffectiveDeadline() -> ContinuousClock.Instant? {
     let now = ContinuousClock.now
-    if Task.isCancelled { return now }
+    if isCurrentlyCancelled() { return now }
     var earliest: ContinuousClock.Instant?
-    var boundary = TaskContext.boundary
+    var boundary = currentBoundary()
     while let current = boundary {
-        if current.isCancelFlagged { return now }
         let (deadline, shield) = current.deadlineAndShield
         if let deadline { earliest = min(earliest ?? deadline, deadline) }
-        if shield { break }
-        boundary = current.enclosingBoundary
+        guard !shield, case .enclosing(let next) = current.cancelChainParent else { break }
+        boundary = next
     }
     return earliest
 }

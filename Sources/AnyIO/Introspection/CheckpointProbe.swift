@@ -47,17 +47,3 @@ package final class CheckpointProbe: Sendable {
         current?.scheduleCounts.wrappingAdd(1, ordering: .relaxed)
     }
 }
-
-/// A schedule point: yields to the scheduler (and counts it for an active `CheckpointProbe`).
-/// Every yield of the library goes through here.
-@inlinable
-nonisolated(nonsending) func yieldSchedulePoint() async {
-    countSchedulePoint()
-    await Task.yield()
-}
-
-/// `CheckpointProbe.countSchedulePoint()`, callable from inlinable code.
-@usableFromInline
-func countSchedulePoint() {
-    CheckpointProbe.countSchedulePoint()
-}

@@ -85,7 +85,7 @@ struct WaitMark: Sendable {
     @usableFromInline
     static func begin(_ kind: WaitKind, until deadline: ContinuousClock.Instant? = nil) -> WaitMark {
         CheckpointProbe.countSchedulePoint()
-        guard let boundary = TaskContext.boundary, let child = boundary.logicalTask.child else { return .none }
+        guard let boundary = currentBoundary(), let child = boundary.logicalTask.child else { return .none }
         return WaitMark(child: child, sequence: child.beginWait(kind, until: deadline))
     }
 
