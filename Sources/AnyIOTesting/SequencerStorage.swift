@@ -22,7 +22,7 @@ final class SequencerStorage: Sendable {
         isolation: isolated (any Actor)?,
         _ body: () async throws -> T
     ) async throws -> T {
-        precondition(position >= 0, "Sequencer position \(position) is negative; positions start at 0")
+        checkPrecondition(position >= 0, "Sequencer position \(position) is negative; positions start at 0")
         switch state.withLock({ $0.claim(position, makeGate: Event.init) }) {
         case .failReused:
             throw SequencerError(code: .positionReused, position: position)

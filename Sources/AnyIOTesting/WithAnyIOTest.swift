@@ -73,7 +73,7 @@ public func withAnyIOTest<T>(
             result = .success(value)
         } else {
             // Only the watcher cancels the scope, and it records the tree first.
-            preconditionFailure("AnyIOTesting: the test's root scope caught a cancellation it did not cause")
+            fatalError("AnyIOTesting: the test's root scope caught a cancellation it did not cause")
         }
     } catch {
         watcher.cancel()

@@ -81,18 +81,24 @@ public final class CancelScope: Sendable {
         /// The logical task the body belongs to: the enclosing boundary's, or for an outermost
         /// scope the foreign task that entered it.
         let logicalTask: LogicalTask
+        /// The foreign task at the top of the chain (`CancelBoundary.rootTask`).
+        let rootTask: ForeignTaskReference?
     }
 
     /// What the caller of a state transition must do after releasing the lock.
     struct CancelAction {
         var bodyTask: BodyTaskReference?
         var nursery: NurseryStorage?
+        /// Whether this action is a walk counted in `CancelWalks` (it set the flag).
+        var isWalk = false
         static let none = CancelAction()
 
         func run() {
+            guard isWalk else { return }
             // Outside the lock: cancelling a task runs its cancellation handlers synchronously.
             bodyTask?.cancel()
             nursery?.cancelChildren()
+            CancelWalks.end()
         }
     }
 
@@ -209,8 +215,10 @@ public final class CancelScope: Sendable {
         guard state.phase == .entered, !state.effective else { return .none }
         guard state.cancelCalled || (state.outerCancelled && !state.shield) else { return .none }
         state.effective = true
+        // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
+        CancelWalks.begin()
         flag.store(true, ordering: .releasing)
-        return CancelAction(bodyTask: state.bodyTask, nursery: state.nursery)
+        return CancelAction(bodyTask: state.bodyTask, nursery: state.nursery, isWalk: true)
     }
 
     /// The deadline passed: the scope is cancelled, with the reason "deadline" unless one was
@@ -260,7 +268,10 @@ public final class CancelScope: Sendable {
                 }
                 state.phase = .entered
                 // The only write of `entry` (see its invariant).
-                entry = Entry(enclosing: enclosing, logicalTask: logicalTask)
+                entry = Entry(
+                    enclosing: enclosing, logicalTask: logicalTask,
+                    rootTask: enclosing.map { $0.rootTask } ?? logicalTask.foreignReference
+                )
                 bodyTaskIdentity.store(TaskIdentity(current).bits, ordering: .relaxed)
                 state.bodyTask = reference
                 // A deadline that already passed cancels on entry.
@@ -361,6 +372,7 @@ extension CancelScope: CancelBoundary {
         return .root(nil)
     }
     var taskIdentity: TaskIdentity { TaskIdentity(bits: bodyTaskIdentity.load(ordering: .relaxed)) }
+    var rootTask: ForeignTaskReference? { entry?.rootTask }
     var enclosingBoundary: (any CancelBoundary)? { entry?.enclosing }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) {
         state.withLock { ($0.deadline, $0.shield) }

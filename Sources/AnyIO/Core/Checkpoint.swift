@@ -16,11 +16,26 @@
 ///    the tasks below one at a time; a second canceller of the same scope returns at once. The
 ///    walk makes every checkpoint that starts after *any* cancellation returned see it.
 ///
-/// Cost: one native check, one task-local read and one load per enclosing boundary (usually 1–3).
+/// Cost, when nothing is being cancelled: one load of the walk count, the native check, one
+/// task-local read, and the native check of the root task. The chain is walked only while some
+/// cancellation is propagating, or the root task is natively cancelled.
 @inline(__always)
 func isCurrentlyCancelled() -> Bool {
+    // Read before the native flag: zero means every walk that set a flag we could see has
+    // cancelled our task natively already (see `CancelWalks`).
+    let walking = CancelWalks.anyInFlight
     if Task.isCancelled { return true }
-    guard let boundary = currentBoundary() else { return false }
+    return isCancelled(in: currentBoundary(), walking: walking)
+}
+
+/// The second half of `isCurrentlyCancelled()`, for a task that is not natively cancelled and
+/// runs in `boundary`; `walking` was read before the native flag.
+@inline(__always)
+private func isCancelled(in boundary: (any CancelBoundary)?, walking: Bool) -> Bool {
+    guard let boundary else { return false }
+    // A foreign task at the top may be in the runtime's `Task.cancel()`, which our handlers only
+    // hear of after it set the task's flag; a second `Task.cancel()` returns before that.
+    if !walking, boundary.rootTask?.task.isCancelled != true { return false }
     return boundary.isCancelledAlongChain
 }
 
@@ -29,6 +44,18 @@ func isCurrentlyCancelled() -> Bool {
 func throwIfCancelled() throws {
     CheckpointProbe.countCancelPoint()
     if isCurrentlyCancelled() { throw CancellationError() }
+}
+
+/// `throwIfCancelled()`, then `currentLogicalTask()`, reading the task's boundary once: for the
+/// primitives whose fast path needs the caller's identity (a lock's owner).
+@inline(__always)
+func throwIfCancelledGettingLogicalTask() throws -> LogicalTask {
+    CheckpointProbe.countCancelPoint()
+    let walking = CancelWalks.anyInFlight
+    let nativelyCancelled = Task.isCancelled
+    let boundary = currentBoundary()
+    if nativelyCancelled || isCancelled(in: boundary, walking: walking) { throw CancellationError() }
+    return boundary?.logicalTask ?? currentLogicalTask()
 }
 
 /// A schedule point: yields to the scheduler (and counts it for an active `CheckpointProbe`).

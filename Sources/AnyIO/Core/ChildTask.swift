@@ -74,6 +74,10 @@ final class ChildTask: @unchecked Sendable {
     let startHost: (any CancelBoundary)?
     /// For a `start` child whose caller ran in no library boundary: the caller.
     let startCaller: LogicalTask?
+    /// The foreign task at the top of the chain before and after `started`
+    /// (`CancelBoundary.rootTask`); the chain keeps them alive.
+    unowned(unsafe) let startRootTask: ForeignTaskReference?
+    unowned(unsafe) let nurseryRootTask: ForeignTaskReference?
     /// Whether the child is under its nursery's scope: from the start for `startSoon`, from
     /// `started` on for `start` (before that it is under its caller's scopes). Changes once.
     let isInNursery: Atomic<Bool>
@@ -109,6 +113,8 @@ final class ChildTask: @unchecked Sendable {
         self.nurseryScope = nurseryScope
         startHost = nil
         startCaller = nil
+        nurseryRootTask = nurseryScope.rootTask
+        startRootTask = nil
         isInNursery = Atomic(true)
     }
 
@@ -121,6 +127,8 @@ final class ChildTask: @unchecked Sendable {
         self.nurseryScope = nurseryScope
         self.startHost = startHost
         self.startCaller = startHost == nil ? startCaller : nil
+        nurseryRootTask = nurseryScope.rootTask
+        startRootTask = startHost.map { $0.rootTask } ?? startCaller?.foreignReference
         isInNursery = Atomic(false)
     }
 
@@ -164,12 +172,17 @@ final class ChildTask: @unchecked Sendable {
 
     /// Requests cancellation of this child (from its nursery, its handle, or its `start` caller).
     func cancel() {
-        let task = state.withLock { state -> BodyTaskReference? in
+        let (task, isWalk) = state.withLock { state -> (BodyTaskReference?, Bool) in
+            if flag.load(ordering: .relaxed) { return (nil, false) }
+            // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
+            CancelWalks.begin()
             flag.store(true, ordering: .releasing)
-            return state.ended ? nil : state.task
+            return (state.ended ? nil : state.task, true)
         }
+        guard isWalk else { return }
         // Outside the lock: this runs the task's cancellation handlers.
         task?.cancel()
+        CancelWalks.end()
     }
 
     /// `started` moved the child from its `start` caller into the nursery.
@@ -337,6 +350,9 @@ extension ChildTask: CancelBoundary {
         return .root(nil)
     }
     var taskIdentity: TaskIdentity { TaskIdentity(bits: swiftTaskIdentity.load(ordering: .relaxed)) }
+    var rootTask: ForeignTaskReference? {
+        isInNursery.load(ordering: .acquiring) ? nurseryRootTask : startRootTask
+    }
     var enclosingBoundary: (any CancelBoundary)? { host }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { (nil, false) }
     var owningTask: ChildTask? { self }

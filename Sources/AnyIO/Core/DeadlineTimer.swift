@@ -98,7 +98,7 @@ final class DeadlineTimer: @unchecked Sendable {
             DeadlineTimer.shared.run()
             return nil
         }, nil)
-        precondition(result == 0, "AnyIO: cannot start the deadline timer thread (pthread_create: \(result))")
+        checkPrecondition(result == 0, "AnyIO: cannot start the deadline timer thread (pthread_create: \(result))")
         pthread_detach(thread)
     }
 

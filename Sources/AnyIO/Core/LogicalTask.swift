@@ -35,6 +35,12 @@ enum LogicalTask: Hashable, Sendable {
         return nil
     }
 
+    /// The reference of a foreign task, `nil` for a library task.
+    var foreignReference: ForeignTaskReference? {
+        guard case .foreign(let reference) = self else { return nil }
+        return reference
+    }
+
     /// The running Swift task as a foreign task (callers check first that no library boundary is
     /// active). `nil` only outside any task, which async code never is.
     static func currentForeign() -> LogicalTask? {

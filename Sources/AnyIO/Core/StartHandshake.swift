@@ -110,7 +110,7 @@ final class StartHandshake: Sendable {
                 if let error, !(error is CancellationError) { return .fail(error) }
                 return .none
             case .done:
-                preconditionFailure("AnyIO: internal error: start child finished twice")
+                fatalError("AnyIO: internal error: start child finished twice")
             }
         }
         switch after {

@@ -2,6 +2,8 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+import Synchronization
+
 /// Something whose body runs in its own Swift task and whose cancellation maps onto that task's
 /// native cancellation: the body of a cancel scope (or nursery), or a nursery child.
 ///
@@ -24,6 +26,10 @@ protocol CancelBoundary: AnyObject, Sendable {
     /// The Swift task that runs this boundary's code (see `TaskIdentity`); `.none` until that
     /// task has begun.
     var taskIdentity: TaskIdentity { get }
+    /// The foreign task at the top of the chain (the task that entered the outermost scope, or
+    /// called `start`), whose native cancellation reaches this boundary unless a shield is in
+    /// between; `nil` if none. Lock-free, for code inside this boundary.
+    var rootTask: ForeignTaskReference? { get }
     /// The boundary that encloses this one, or `nil` at the top of the library's tree (for the
     /// task tree; may take a lock).
     var enclosingBoundary: (any CancelBoundary)? { get }
@@ -93,6 +99,34 @@ struct TaskIdentity: Hashable, Sendable {
     @inline(__always)
     init(_ task: UnsafeCurrentTask) {
         bits = unsafeBitCast(task, to: UInt.self)
+    }
+}
+
+/// How many cancellation walks are under way in the process: a canceller that set a boundary's
+/// flag and is cancelling the tasks below it natively (`CancelScope.CancelAction`,
+/// `ChildTask.cancel`).
+///
+/// Invariant: a walk is counted before its flag is set and uncounted after every task below was
+/// cancelled natively. So when a checkpoint reads zero here (acquiring), every flag it could see
+/// set belongs to a finished walk, and its own task's native flag already tells the truth: it
+/// need not walk the chain. Cancellations are rare next to checkpoints, so this is almost always
+/// zero, and reading it costs one load of a cache line that rarely changes.
+enum CancelWalks {
+    private static let inFlight = Atomic<Int>(0)
+
+    @inline(__always)
+    static func begin() {
+        inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    @inline(__always)
+    static func end() {
+        inFlight.wrappingSubtract(1, ordering: .releasing)
+    }
+
+    @inline(__always)
+    static var anyInFlight: Bool {
+        inFlight.load(ordering: .acquiring) != 0
     }
 }
 

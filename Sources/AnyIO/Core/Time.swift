@@ -99,7 +99,7 @@ final class ForeverWaiter: Sendable {
                 // Cancelled before we parked: resume at once.
                 return true
             case .parked:
-                preconditionFailure("AnyIO: sleepForever parked twice")
+                fatalError("AnyIO: sleepForever parked twice")
             }
         }
         // Single resumption: either here, or by cancel() which finds `.parked` exactly once.

@@ -118,7 +118,7 @@ public enum Runner {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (CancelScope) async throws -> T
     ) async throws -> T? {
-        precondition(gracePeriod >= .zero, "Runner.run: gracePeriod must not be negative, got \(gracePeriod)")
+        checkPrecondition(gracePeriod >= .zero, "Runner.run: gracePeriod must not be negative, got \(gracePeriod)")
         let rootScope = CancelScope()
         // Installs the handlers and starts the watcher thread; traps if another run is active.
         let watcher = SignalWatcher.install(cancelling: rootScope, gracePeriod: gracePeriod)

@@ -52,7 +52,7 @@ public func amap<Source: AsyncSequence, T: Sendable>(
     line: UInt = #line,
     _ transform: @escaping @Sendable (Source.Element) async throws -> T
 ) async throws -> [T] where Source.Element: Sendable {
-    precondition(maxConcurrency >= 1, "AnyIO: amap(maxConcurrency:) must be at least 1, got \(maxConcurrency)")
+    checkPrecondition(maxConcurrency >= 1, "AnyIO: amap(maxConcurrency:) must be at least 1, got \(maxConcurrency)")
     var elements = source.makeAsyncIterator()
     return try await mapConcurrently(
         &elements,
@@ -107,7 +107,7 @@ public func amap<Source: Sequence, T: Sendable>(
     line: UInt = #line,
     _ transform: @escaping @Sendable (Source.Element) async throws -> T
 ) async throws -> [T] where Source.Element: Sendable {
-    precondition(maxConcurrency >= 1, "AnyIO: amap(maxConcurrency:) must be at least 1, got \(maxConcurrency)")
+    checkPrecondition(maxConcurrency >= 1, "AnyIO: amap(maxConcurrency:) must be at least 1, got \(maxConcurrency)")
     var elements = IsolatedIterator(base: source.makeIterator())
     return try await mapConcurrently(
         &elements,

@@ -32,6 +32,56 @@ struct IntrospectionTests {
     }
     // anyio: tests/test_debugging.py::test_non_main_task_name (names), SPEC I1
 
+    @Test("a plain Task {} created by a library task is a foreign task: its own id, no parent")
+    func plainTaskInsideLibraryTask() async throws {
+        let infos = TestBox<[TaskInfo]>([])
+        try await withNursery { nursery in
+            nursery.startSoon(name: "creator") {
+                infos.append(currentTaskInfo())
+                // Inside a scope too: the task-locals the Task copies must not make it the creator.
+                try await withCancelScope { _ in
+                    let inner = await Task { currentTaskInfo() }.value
+                    infos.append(inner)
+                    let grouped = await withTaskGroup(of: TaskInfo.self) { group in
+                        group.addTask { currentTaskInfo() }
+                        return await group.next()!
+                    }
+                    infos.append(grouped)
+                }
+            }
+        }
+        let creator = infos.value[0]
+        #expect(creator.name == "creator")
+        for other in infos.value.dropFirst() {
+            #expect(other.id != creator.id)
+            #expect(other.parentID == nil)
+            #expect(!other.id.isLibraryTask)
+        }
+        #expect(infos.value[1].id != infos.value[2].id)
+    }
+    // SPEC I1 (issue 10: a Task {} inherited its creator's task-local)
+
+    @Test("a plain Task {} inside a cancelled scope is not cancelled by it and does not see its deadline")
+    func plainTaskIsNotPartOfTheScope() async throws {
+        let seen = TestBox<(cancelled: Bool, deadline: ContinuousClock.Instant?)?>(nil)
+        try await withCancelScope(deadline: .now + .seconds(60)) { scope in
+            scope.cancel()
+            let task = Task {
+                let cancelled: Bool
+                do {
+                    try await LowLevel.checkpoint()
+                    cancelled = false
+                } catch {
+                    cancelled = true
+                }
+                seen.value = (cancelled, currentEffectiveDeadline())
+            }
+            await task.value
+        }
+        #expect(seen.value?.cancelled == false)
+        #expect(seen.value?.deadline == nil)
+    }
+
     @Test("a start child's name: the given one (also empty), or its call site", arguments: [nil, "name", ""] as [String?])
     func startChildName(given: String?) async throws {
         let name = try await withNursery { nursery in

@@ -186,7 +186,7 @@ public final class CapacityLimiter: Sendable {
     }
 
     private static func checkTotalTokens(_ value: Int) {
-        precondition(
+        checkPrecondition(
             value >= 0,
             "AnyIO: CapacityLimiter totalTokens must be >= 0 (Int.max for no limit), got \(value)"
         )

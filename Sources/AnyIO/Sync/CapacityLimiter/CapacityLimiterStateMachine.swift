@@ -163,7 +163,7 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
         }
         // Still queued: store the continuation for a release or `cancel(_:)`.
         guard waiters.replace(id, with: .suspended(waiter)) else {
-            preconditionFailure(
+            fatalError(
                 "AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) suspended without being queued"
             )
         }
@@ -225,7 +225,7 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     @discardableResult
     private mutating func forgetQueued(_ id: WaiterID) -> Borrower {
         guard let borrower = queuedBorrowers.removeValue(forKey: id) else {
-            preconditionFailure("AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) has no borrower")
+            fatalError("AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) has no borrower")
         }
         waitingBorrowers.remove(borrower)
         return borrower

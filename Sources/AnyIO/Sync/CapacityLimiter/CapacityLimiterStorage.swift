@@ -52,7 +52,7 @@ final class CapacityLimiterStorage: Sendable {
         case .wouldBlock:
             return false
         case .alreadyBorrowing:
-            preconditionFailure(
+            fatalError(
                 "AnyIO: CapacityLimiter.\(function): \(borrower) is already holding (or waiting for) one of this "
                     + "CapacityLimiter's tokens; release it first (acquire() throws AlreadyBorrowingError instead)"
             )
@@ -99,7 +99,7 @@ final class CapacityLimiterStorage: Sendable {
             // Outside the lock: resuming may run the waiter's task right away.
             for waiter in waiters { waiter.resume() }
         case .notHolding:
-            preconditionFailure(
+            fatalError(
                 "AnyIO: CapacityLimiter.\(function): \(borrower) isn't holding any of this CapacityLimiter's tokens; "
                     + "release from the task that acquired the token, or pass release(onBehalfOf:) the borrower "
                     + "given to acquire(onBehalfOf:)"

@@ -51,7 +51,7 @@ struct ConditionStateMachine<Waiter> {
         if !notifiedEarly.isEmpty, notifiedEarly.remove(id) != nil { return .resume(waiter) }
         if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil { return .cancel(waiter) }
         guard queue.replace(id, with: waiter) else {
-            preconditionFailure("AnyIO: internal error: Condition waiter \(id.rawValue) suspended without a reservation")
+            fatalError("AnyIO: internal error: Condition waiter \(id.rawValue) suspended without a reservation")
         }
         return .suspend
     }

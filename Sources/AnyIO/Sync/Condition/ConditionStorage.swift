@@ -67,7 +67,7 @@ final class ConditionStorage: Sendable {
     }
 
     func notify(_ count: Int) {
-        precondition(count >= 0, "AnyIO: Condition.notify(_:) needs a count of 0 or more, got \(count)")
+        checkPrecondition(count >= 0, "AnyIO: Condition.notify(_:) needs a count of 0 or more, got \(count)")
         requireHeld(by: currentLogicalTask(), "notify(_:)")
         handOver(state.withLock { $0.notify(count) })
     }
@@ -83,7 +83,7 @@ final class ConditionStorage: Sendable {
     }
 
     private func requireHeld(by caller: LogicalTask, _ method: String) {
-        precondition(
+        checkPrecondition(
             lock.isHeld(by: caller),
             "AnyIO: Condition.\(method) called by \(caller.description), which does not hold the condition's lock; acquire it first (condition.withLock { … })"
         )

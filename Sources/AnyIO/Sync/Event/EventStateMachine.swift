@@ -79,7 +79,7 @@ struct EventStateMachine<Waiter> {
                 return .cancel(waiter)
             }
             // Normal path: wait for `set()`.
-            precondition(waiters[id] == nil, "AnyIO: Event waiter \(id.rawValue) suspended twice")
+            checkPrecondition(waiters[id] == nil, "AnyIO: Event waiter \(id.rawValue) suspended twice")
             waiters[id] = waiter
             return .suspend
         case .set:

@@ -124,7 +124,7 @@ struct FutureStateMachine<Value, Waiter> {
                 return .cancel(waiter)
             }
             // Normal path: wait for an outcome.
-            precondition(waiters[id] == nil, "AnyIO: internal error: Future waiter \(id.rawValue) suspended twice")
+            checkPrecondition(waiters[id] == nil, "AnyIO: internal error: Future waiter \(id.rawValue) suspended twice")
             waiters[id] = waiter
             return .suspend
         case .finished, .failed, .cancelled:

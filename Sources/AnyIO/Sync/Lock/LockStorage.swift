@@ -34,8 +34,7 @@ final class LockStorage: HeldResource {
     }
 
     nonisolated(nonsending) func acquire() async throws {
-        try throwIfCancelled()
-        let caller = currentLogicalTask()
+        let caller = try throwIfCancelledGettingLogicalTask()
         switch state.withLock({ $0.acquire(caller) }) {
         case .acquired:
             caller.child?.holdResource(self)
@@ -116,7 +115,7 @@ final class LockStorage: HeldResource {
         case .resume(let waiter): waiter.resume()
         case .broken(let waiter): waiter.resume(throwing: Self.brokenError)
         case .cancel:
-            preconditionFailure("AnyIO: internal error: a handed-over lock waiter was cancelled early")
+            fatalError("AnyIO: internal error: a handed-over lock waiter was cancelled early")
         case .alreadyHeld:
             alreadyHeld(owner)
         }
@@ -154,14 +153,14 @@ final class LockStorage: HeldResource {
             // Outside the mutex: the waiter owns the lock now.
             waiter.resume()
         case .notOwner(let holder?):
-            preconditionFailure(
+            fatalError(
                 "AnyIO: Lock.release() called by \(caller.description), but the Lock is held by \(holder == caller ? "it" : "another task (\(holder.description))"); only the task that acquired a Lock may release it"
             )
         case .notOwner(nil):
-            preconditionFailure("AnyIO: Lock.release() called on a Lock that is not held; call release() exactly once after each successful acquire()")
+            fatalError("AnyIO: Lock.release() called on a Lock that is not held; call release() exactly once after each successful acquire()")
         case .broken:
             if brokenIsFine { return }
-            preconditionFailure("AnyIO: Lock.release() called on a broken Lock (the task that held it ended without releasing it); nobody holds it any more")
+            fatalError("AnyIO: Lock.release() called on a broken Lock (the task that held it ended without releasing it); nobody holds it any more")
         }
     }
 
@@ -174,7 +173,7 @@ final class LockStorage: HeldResource {
     }
 
     private func alreadyHeld(_ caller: LogicalTask) -> Never {
-        preconditionFailure(
+        fatalError(
             "AnyIO: Lock.acquire() called by \(caller.description), which already holds this Lock; a Lock is not reentrant and this would deadlock. Release it first, or acquire it once further out"
         )
     }

@@ -44,7 +44,7 @@ public func makeMemoryObjectStream<T: Sendable>(
     bufferSize: Int = 0
 ) -> (send: MemoryObjectSendStream<T>, receive: MemoryObjectReceiveStream<T>) {
     guard bufferSize >= 0 else {
-        preconditionFailure(
+        fatalError(
             "AnyIO: makeMemoryObjectStream(bufferSize: \(bufferSize)): the buffer size cannot be negative; "
                 + "use 0 for a rendezvous stream, a positive capacity, or .max for an unbounded one"
         )

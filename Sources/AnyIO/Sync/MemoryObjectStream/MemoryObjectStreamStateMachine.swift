@@ -147,7 +147,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     ///
     /// - Parameter maxBufferSize: 0 (rendezvous), a positive capacity, or `Int.max` (unbounded).
     init(maxBufferSize: Int) {
-        precondition(maxBufferSize >= 0, "AnyIO: a memory object stream's buffer size cannot be negative")
+        checkPrecondition(maxBufferSize >= 0, "AnyIO: a memory object stream's buffer size cannot be negative")
         self.maxBufferSize = maxBufferSize
     }
 
@@ -270,13 +270,13 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         }
         let stored: Void? = senders.update(ticket) { waiter in
             if waiter.continuation != nil {
-                preconditionFailure("AnyIO: memory object stream sender \(ticket) suspended twice")
+                fatalError("AnyIO: memory object stream sender \(ticket) suspended twice")
             }
             // Still queued: wait for a receiver, a close or a cancellation.
             waiter.continuation = continuation
         }
         if stored == nil {
-            preconditionFailure("AnyIO: memory object stream sender \(ticket) suspended but is neither queued nor finished")
+            fatalError("AnyIO: memory object stream sender \(ticket) suspended but is neither queued nor finished")
         }
         suspendedSendCount &+= 1
         return .suspended
@@ -415,13 +415,13 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         }
         let stored: Void? = receivers.update(ticket) { slot in
             if slot != nil {
-                preconditionFailure("AnyIO: memory object stream receiver \(ticket) suspended twice")
+                fatalError("AnyIO: memory object stream receiver \(ticket) suspended twice")
             }
             // Still queued: wait for a sender, a close or a cancellation.
             slot = continuation
         }
         if stored == nil {
-            preconditionFailure("AnyIO: memory object stream receiver \(ticket) suspended but is neither queued nor finished")
+            fatalError("AnyIO: memory object stream receiver \(ticket) suspended but is neither queued nor finished")
         }
         suspendedReceiveCount &+= 1
         return .suspended
@@ -495,7 +495,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
-        precondition(openSendStreams > 0, "AnyIO: memory object stream send side closed more often than opened")
+        checkPrecondition(openSendStreams > 0, "AnyIO: memory object stream send side closed more often than opened")
         openSendStreams -= 1
         guard openSendStreams == 0, !receivers.isEmpty else {
             // Another sender may still send, or nobody waits: nothing to wake.
@@ -527,7 +527,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
-        precondition(openReceiveStreams > 0, "AnyIO: memory object stream receive side closed more often than opened")
+        checkPrecondition(openReceiveStreams > 0, "AnyIO: memory object stream receive side closed more often than opened")
         openReceiveStreams -= 1
         guard openReceiveStreams == 0, !senders.isEmpty else {
             // Another receiver may still receive, or nobody waits: nothing to wake.
@@ -553,7 +553,7 @@ struct MemoryObjectStreamStateMachine<Element, SendContinuation, ReceiveContinua
     /// Traps if an invariant above does not hold; run after every event under `ANYIO_INTERNAL_CHECKS`.
     @usableFromInline
     func _checkInvariants() {
-        precondition(senders.isEmpty || receivers.isEmpty, "both senders and receivers wait")
+        checkPrecondition(senders.isEmpty || receivers.isEmpty, "both senders and receivers wait")
         precondition(senders.isEmpty || (buffer.count == maxBufferSize && openReceiveStreams > 0))
         precondition(receivers.isEmpty || (buffer.isEmpty && openSendStreams > 0))
         precondition(buffer.count <= maxBufferSize)

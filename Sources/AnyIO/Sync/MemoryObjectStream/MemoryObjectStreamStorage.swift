@@ -64,7 +64,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             // Suspended (or completed in the meantime, then yielded): no extra schedule point.
             return try await waitToSend(ticket)
         case .wouldBlock:
-            preconditionFailure("AnyIO: memory object stream returned would-block to a send that may queue")
+            fatalError("AnyIO: memory object stream returned would-block to a send that may queue")
         }
         // Sent without waiting: the schedule point, unless the retry above already yielded.
         if !yielded { await yieldSchedulePoint() }
@@ -84,7 +84,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
         case .wouldBlock:
             return false
         case .suspend:
-            preconditionFailure("AnyIO: memory object stream queued a trySend")
+            fatalError("AnyIO: memory object stream queued a trySend")
         }
     }
 
@@ -152,7 +152,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             // Suspended (or handed an item in the meantime, then yielded): no extra schedule point.
             return try await waitToReceive(ticket)
         case .wouldBlock:
-            preconditionFailure("AnyIO: memory object stream returned would-block to a receive that may queue")
+            fatalError("AnyIO: memory object stream returned would-block to a receive that may queue")
         }
         // Received without waiting: the schedule point, unless the retry above already yielded.
         if !yielded { await yieldSchedulePoint() }
@@ -173,7 +173,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
         case .wouldBlock:
             return nil
         case .suspend:
-            preconditionFailure("AnyIO: memory object stream queued a tryReceive")
+            fatalError("AnyIO: memory object stream queued a tryReceive")
         }
     }
 

@@ -38,12 +38,12 @@ public final class Semaphore: Sendable {
     /// - Important: Traps if `initialValue` is negative or `maxValue` is less than `initialValue`.
     /// - SeeAlso: AnyIO `Semaphore(initial_value, max_value=, fast_acquire=)`.
     public init(initialValue: Int, maxValue: Int? = nil, fastAcquire: Bool = false) {
-        precondition(
+        checkPrecondition(
             initialValue >= 0,
             "AnyIO: Semaphore(initialValue:) must be >= 0, got \(initialValue)"
         )
         if let maxValue {
-            precondition(
+            checkPrecondition(
                 maxValue >= initialValue,
                 "AnyIO: Semaphore maxValue (\(maxValue)) must be equal to or higher than initialValue (\(initialValue))"
             )

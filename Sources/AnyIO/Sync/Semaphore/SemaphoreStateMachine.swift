@@ -123,7 +123,7 @@ struct SemaphoreStateMachine<Waiter> {
         }
         // Still queued: store the continuation for `release()` or `cancel(_:)`.
         guard waiters.replace(id, with: .suspended(waiter)) else {
-            preconditionFailure("AnyIO: internal error: Semaphore waiter \(id.rawValue) suspended without being queued")
+            fatalError("AnyIO: internal error: Semaphore waiter \(id.rawValue) suspended without being queued")
         }
         return .suspend
     }

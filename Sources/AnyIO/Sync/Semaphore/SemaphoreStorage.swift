@@ -68,7 +68,7 @@ final class SemaphoreStorage: Sendable {
             // Outside the lock: resuming may run the waiter's task right away.
             waiter.resume()
         case .exceedsMaxValue(let maxValue):
-            preconditionFailure(
+            fatalError(
                 "AnyIO: Semaphore.release() called too many times: the value is already at its maxValue \(maxValue); "
                     + "release only permits you acquired"
             )

@@ -45,7 +45,7 @@ struct TokenWaiterQueue<Element> {
 
     /// Adds a waiter at the back. The id must not be in the queue already.
     mutating func append(_ id: WaiterID, _ element: Element) {
-        precondition(positions[id] == nil, "AnyIO: internal error: waiter \(id.rawValue) queued twice")
+        checkPrecondition(positions[id] == nil, "AnyIO: internal error: waiter \(id.rawValue) queued twice")
         positions[id] = base + slots.count
         slots.append((id, element))
     }

@@ -98,7 +98,7 @@ struct BlockingPortalStateMachine<Job, HostWaiter, FinishWaiter> {
             // Stopped: no new work (AnyIO: "This portal is not running").
             return .rejected
         }
-        precondition(live[id] == nil, "AnyIO: internal error: portal job \(id) submitted twice")
+        checkPrecondition(live[id] == nil, "AnyIO: internal error: portal job \(id) submitted twice")
         live[id] = job
         if let hostWaiter {
             // The host waits: hand the job over now (nothing else is queued, see the invariant).
@@ -112,7 +112,7 @@ struct BlockingPortalStateMachine<Job, HostWaiter, FinishWaiter> {
 
     /// The host is about to suspend on `waiter`.
     mutating func hostWaiting(_ waiter: HostWaiter) -> HostWaitAction {
-        precondition(hostWaiter == nil && !hostEnded, "AnyIO: internal error: a portal host waited twice")
+        checkPrecondition(hostWaiter == nil && !hostEnded, "AnyIO: internal error: a portal host waited twice")
         if !queue.isEmpty {
             // Jobs came in while the host was busy: start them all, in order.
             let jobs = queue.map(\.job)
@@ -168,14 +168,14 @@ struct BlockingPortalStateMachine<Job, HostWaiter, FinishWaiter> {
     /// The job `id` finished. Returns the finish waiters to wake, if the portal is now finished.
     mutating func taskFinished(_ id: UInt64) -> [FinishWaiter] {
         guard live.removeValue(forKey: id) != nil else {
-            preconditionFailure("AnyIO: internal error: portal job \(id) finished twice or was never submitted")
+            fatalError("AnyIO: internal error: portal job \(id) finished twice or was never submitted")
         }
         return takeFinishWaitersIfFinished()
     }
 
     /// The host task ended. Returns the finish waiters to wake, if the portal is now finished.
     mutating func hostFinished() -> [FinishWaiter] {
-        precondition(queue.isEmpty, "AnyIO: internal error: a portal host ended with jobs queued")
+        checkPrecondition(queue.isEmpty, "AnyIO: internal error: a portal host ended with jobs queued")
         hostEnded = true
         // A host ends only after a stop (or its cancellation): make sure nothing comes in late.
         isAccepting = false

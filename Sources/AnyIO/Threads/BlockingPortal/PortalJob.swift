@@ -83,7 +83,7 @@ final class PortalStartJob<Started: Sendable>: PortalJob {
                     var status = Optional(consume status)
                     await task.run {
                         guard let status = status.take() else {
-                            preconditionFailure("AnyIO: internal error: a portal task's status was used twice")
+                            fatalError("AnyIO: internal error: a portal task's status was used twice")
                         }
                         return try await body(status)
                     }

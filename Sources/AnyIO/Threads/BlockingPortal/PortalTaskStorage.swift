@@ -62,7 +62,7 @@ final class PortalTaskStorage: Sendable {
     nonisolated(nonsending) func wait() async throws -> Outcome {
         try await finished.wait()
         guard let result = outcome.currentValue else {
-            preconditionFailure("AnyIO: internal error: a portal task's event was set without an outcome")
+            fatalError("AnyIO: internal error: a portal task's event was set without an outcome")
         }
         return result
     }

@@ -51,7 +51,7 @@ public func withBlockingPortal<T>(
         }
     }
     guard let outcome else {
-        preconditionFailure("AnyIO: internal error: withBlockingPortal ended without an outcome")
+        fatalError("AnyIO: internal error: withBlockingPortal ended without an outcome")
     }
     return try outcome.get()
 }

@@ -26,7 +26,7 @@ final class ThreadCondition: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         let mutexResult = pthread_mutex_init(mutex, nil)
-        precondition(mutexResult == 0, "AnyIO: pthread_mutex_init failed (\(mutexResult))")
+        checkPrecondition(mutexResult == 0, "AnyIO: pthread_mutex_init failed (\(mutexResult))")
         condition = .allocate(capacity: 1)
         condition.initialize(to: pthread_cond_t())
         #if canImport(Darwin)
@@ -40,7 +40,7 @@ final class ThreadCondition: @unchecked Sendable {
         let conditionResult = pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
         #endif
-        precondition(conditionResult == 0, "AnyIO: pthread_cond_init failed (\(conditionResult))")
+        checkPrecondition(conditionResult == 0, "AnyIO: pthread_cond_init failed (\(conditionResult))")
     }
 
     deinit {

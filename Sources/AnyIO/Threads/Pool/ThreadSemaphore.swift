@@ -28,7 +28,7 @@ final class ThreadSemaphore: @unchecked Sendable {
         semaphore = .allocate(capacity: 1)
         semaphore.initialize(to: sem_t())
         let result = sem_init(semaphore, 0, 0)
-        precondition(result == 0, "AnyIO: sem_init failed (\(errno))")
+        checkPrecondition(result == 0, "AnyIO: sem_init failed (\(errno))")
     }
 
     deinit {

@@ -85,7 +85,7 @@ final class WorkerThread: Sendable {
     /// Hands `job` to this thread. Called by the pool, which took the thread off its idle list.
     func assign(_ job: any WorkerJob) {
         pendingJob.withLock { pending in
-            precondition(pending == nil, "AnyIO: internal error: a worker thread was given two jobs")
+            checkPrecondition(pending == nil, "AnyIO: internal error: a worker thread was given two jobs")
             pending = job
             // Under the lock, so that `hasJob` always equals `pendingJob != nil` once unlocked.
             hasJob.store(true, ordering: .sequentiallyConsistent)

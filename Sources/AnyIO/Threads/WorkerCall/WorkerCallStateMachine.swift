@@ -121,14 +121,14 @@ struct WorkerCallStateMachine<Waiter, Request, Outcome> {
             phase = .running
             return isCancelled ? .skip : .run
         case .running, .finished, .done:
-            preconditionFailure("AnyIO: internal error: a ToThread call was started twice (\(phase))")
+            fatalError("AnyIO: internal error: a ToThread call was started twice (\(phase))")
         }
     }
 
     /// The closure ended with `outcome` (or was skipped).
     mutating func workerFinished(_ outcome: Outcome) -> FinishAction {
         guard case .running = phase, request == nil else {
-            preconditionFailure("AnyIO: internal error: a ToThread call finished while \(phase)")
+            fatalError("AnyIO: internal error: a ToThread call finished while \(phase)")
         }
         if isAbandoned {
             // The caller left already: nobody wants the outcome.
@@ -148,7 +148,7 @@ struct WorkerCallStateMachine<Waiter, Request, Outcome> {
 
     /// The caller is about to suspend on `waiter`.
     mutating func callerSuspending(_ waiter: Waiter) -> SuspendAction {
-        precondition(self.waiter == nil, "AnyIO: internal error: a ToThread caller suspended twice")
+        checkPrecondition(self.waiter == nil, "AnyIO: internal error: a ToThread caller suspended twice")
         if isAbandoned {
             // Cancelled (with abandonOnCancel) before it could suspend: it leaves now, also if the
             // worker has finished meanwhile (its outcome was dropped: the cancellation came first).
@@ -169,7 +169,7 @@ struct WorkerCallStateMachine<Waiter, Request, Outcome> {
             self.waiter = waiter
             return .suspend
         case .done:
-            preconditionFailure("AnyIO: internal error: a ToThread caller suspended after it had its outcome")
+            fatalError("AnyIO: internal error: a ToThread caller suspended after it had its outcome")
         }
     }
 
@@ -199,7 +199,7 @@ struct WorkerCallStateMachine<Waiter, Request, Outcome> {
     /// The closure, on the worker thread, calls `FromThread.run`.
     mutating func workerPosting(_ request: Request) -> PostAction {
         guard case .running = phase, self.request == nil else {
-            preconditionFailure("AnyIO: internal error: a FromThread request was posted while \(phase)")
+            fatalError("AnyIO: internal error: a FromThread request was posted while \(phase)")
         }
         if isAbandoned {
             // The caller left: there is no task to run the request in.

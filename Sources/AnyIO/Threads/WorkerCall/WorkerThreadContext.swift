@@ -20,7 +20,7 @@ enum WorkerThreadContext {
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
         let result = pthread_key_create(&key, nil)
-        precondition(result == 0, "AnyIO: pthread_key_create failed (\(result))")
+        checkPrecondition(result == 0, "AnyIO: pthread_key_create failed (\(result))")
         return key
     }()
 
