@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 //===----------------------------------------------------------------------===//
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
