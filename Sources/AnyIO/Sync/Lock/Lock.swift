@@ -22,8 +22,12 @@
 ///   from the task that holds it (a `Lock` is not reentrant: that would deadlock).
 /// - If a task that AnyIO started (a nursery child) ends while holding the lock, the lock is
 ///   broken for good: every waiting and later ``acquire()`` throws `BrokenResourceError`
-///   instead of hanging (Trio 0.27 semantics). A task that AnyIO did not start cannot be
-///   watched that way: release the lock before it ends.
+///   instead of hanging (Trio 0.27 semantics). A task that AnyIO did not start (`main`, a test,
+///   a plain `Task { }`, also one created inside a nursery child) cannot be watched that way:
+///   if it ends holding the lock, the lock stays held and its waiters wait until they are
+///   cancelled. The task tree (``currentTaskTree()``, or `SIGUSR1` in the demo) shows those
+///   waiters as waiting on the lock. Release the lock before such a task ends, or take it in
+///   a nursery child, which breaks it for you.
 ///
 /// All members may be used from any task.
 ///

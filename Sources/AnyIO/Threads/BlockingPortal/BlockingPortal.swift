@@ -106,10 +106,11 @@ public final class BlockingPortal: Sendable {
     /// readiness with ``TaskStatus/started(_:)``, as ``Nursery/start(name:fileID:line:_:)`` does.
     ///
     /// ```swift
-    /// let (server, port) = try portal.startTask { (status: consuming TaskStatus<Int>) in
-    ///     let listener = try await bind()
-    ///     status.started(listener.port)
-    ///     try await listener.serve()
+    /// let (worker, jobs) = try portal.startTask {
+    ///     (status: consuming TaskStatus<MemoryObjectSendStream<String>>) in
+    ///     let (send, receive) = makeMemoryObjectStream(of: String.self, bufferSize: 16)
+    ///     status.started(send)
+    ///     for try await job in receive { print("working on", job) }
     /// }
     /// ```
     ///
