@@ -42,8 +42,6 @@ final class ChildTask: @unchecked Sendable {
         /// The Swift task running the body, registered by the task itself (`begin`); kept after
         /// the body ended so that its identity is not reused while this object lives.
         var task: BodyTaskReference?
-        /// Whether the body ended (cancelling is a no-op then).
-        var ended = false
         /// The outcome, once the body ended.
         var result: Result<any Sendable, any Error>?
         /// Tasks waiting in `TaskHandle.value`, by waiter id.
@@ -177,7 +175,7 @@ final class ChildTask: @unchecked Sendable {
             // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
             CancelWalks.begin()
             flag.store(true, ordering: .releasing)
-            return (state.ended ? nil : state.task, true)
+            return (state.result == nil ? state.task : nil, true)
         }
         guard isWalk else { return }
         // Outside the lock: this runs the task's cancellation handlers.
@@ -261,7 +259,7 @@ final class ChildTask: @unchecked Sendable {
 
     /// What introspection reads of this task, in one lock.
     var introspectionSnapshot: (innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool) {
-        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil && !$0.ended) }
+        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil && $0.result == nil) }
     }
 
     /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake
@@ -269,7 +267,6 @@ final class ChildTask: @unchecked Sendable {
     func complete(_ result: Result<any Sendable, any Error>) {
         let (waiters, resources) = state.withLock { state -> ([Waiter], [any HeldResource]) in
             state.result = result
-            state.ended = true
             let resources = state.heldResources
             state.heldResources = []
             guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return ([], resources) }

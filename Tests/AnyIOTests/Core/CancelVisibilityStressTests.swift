@@ -81,17 +81,17 @@ struct CancelVisibilityStressTests {
             let scope = CancelScope()
             try await withNursery { nursery in
                 nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { ready.isSet }
-                        scope.cancel()
-                    }
-                }
-                nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { scope.cancelCalled }
-                        scope.cancel()
-                        returned.set()
-                    }
+                    await testOnForeignThreadPair(
+                        first: {
+                            testSpin { ready.isSet }
+                            scope.cancel()
+                        },
+                        second: {
+                            testSpin { scope.cancelCalled }
+                            scope.cancel()
+                            returned.set()
+                        }
+                    )
                 }
                 try await withCancelScope(scope) { _ in
                     try await Self.nested(Self.depth) {
@@ -112,17 +112,17 @@ struct CancelVisibilityStressTests {
             let inner = CancelScope()
             try await withNursery { nursery in
                 nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { ready.isSet }
-                        inner.cancel()
-                    }
-                }
-                nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { inner.cancelCalled }
-                        outer.cancel()
-                        returned.set()
-                    }
+                    await testOnForeignThreadPair(
+                        first: {
+                            testSpin { ready.isSet }
+                            inner.cancel()
+                        },
+                        second: {
+                            testSpin { inner.cancelCalled }
+                            outer.cancel()
+                            returned.set()
+                        }
+                    )
                 }
                 try await withCancelScope(outer) { _ in
                     try await withCancelScope(inner) { _ in
@@ -174,17 +174,17 @@ struct CancelVisibilityStressTests {
                     }
                 }
                 nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { ready.isSet }
-                        handle.cancel()
-                    }
-                }
-                nursery.startSoon {
-                    await testOnForeignThread {
-                        testSpin { handle.status != .pending }
-                        handle.cancel()
-                        returned.set()
-                    }
+                    await testOnForeignThreadPair(
+                        first: {
+                            testSpin { ready.isSet }
+                            handle.cancel()
+                        },
+                        second: {
+                            testSpin { handle.status != .pending }
+                            handle.cancel()
+                            returned.set()
+                        }
+                    )
                 }
             }
         }
