@@ -131,27 +131,20 @@ public final class Nursery: Sendable {
         storage.admitPending(child)
         // UnsafeTransfer: `body` is sent to the child task, created exactly once below.
         let transfer = UnsafeTransfer(Optional(body))
-        let mark = WaitMark.begin(.start)
-        let value = try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<any Sendable, any Error>) in
-                // The child is created after the caller is about to suspend (as a plain
-                // continuation hand-off would), so its `started` usually finds the caller parked.
-                let body = transfer.value!
-                child.launch {
-                    child.begin()
-                    do {
-                        try await body(TaskStatus(handshake))
-                        handshake.childFinished(error: nil)
-                    } catch {
-                        handshake.childFinished(error: error)
-                    }
-                    child.complete(.success(()))
-                    storage.childExited(child)
+        // Read with `StartHandshake` (the two sides) and `NurseryStorage.adopt` (the move).
+        let value = try await handshake.callerWaits {
+            let body = transfer.value!
+            child.launch {
+                child.begin()
+                do {
+                    try await body(TaskStatus(handshake))
+                    handshake.childFinished(error: nil)
+                } catch {
+                    handshake.childFinished(error: error)
                 }
-                handshake.wait(ParkedContinuation(continuation, mark))
+                child.complete(.success(()))
+                storage.childExited(child)
             }
-        } onCancel: {
-            handshake.callerCancelled()
         }
         // The child passed a `T` to `TaskStatus<T>.started`; the handshake only erased its type.
         return value as! T

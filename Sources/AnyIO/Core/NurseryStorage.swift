@@ -91,7 +91,8 @@ final class NurseryStorage: Sendable {
         if cancelled { child.cancel() }
     }
 
-    /// Counts a `start` child that is not a member yet (it runs under its caller's scopes).
+    /// Counts a `start` child that is not a member yet (it runs under its caller's scopes). Read
+    /// with `Nursery.start` and `StartHandshake`, whose `started` calls `adopt`.
     func admitPending(_ child: ChildTask) {
         state.withLock { state in
             if state.isClosed { Self.closedTrap() }
@@ -107,7 +108,8 @@ final class NurseryStorage: Sendable {
         }
     }
 
-    /// Moves a started `start` child in; it is cancelled at once if the nursery is cancelled.
+    /// Moves a started `start` child in (from `StartHandshake.started`, before the caller of
+    /// `start` is woken); it is cancelled at once if the nursery is cancelled.
     func adopt(_ child: ChildTask) {
         child.moveIntoNursery()
         let cancelled = state.withLock { state -> Bool in

@@ -81,6 +81,9 @@ struct TicketQueue<Value> {
         head < 0 ? nil : QueueTicket(index: head, serial: nodes[head].serial)
     }
 
+    /// The value of the front entry, or `nil` when empty.
+    var first: Value? { head < 0 ? nil : nodes[head].value }
+
     /// Whether `ticket` names an entry that is still in the queue.
     @inlinable
     func contains(_ ticket: QueueTicket) -> Bool {

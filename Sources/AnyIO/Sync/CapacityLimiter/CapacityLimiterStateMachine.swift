@@ -6,10 +6,9 @@
 /// what the caller must do once it has released the lock.
 ///
 /// Like `SemaphoreStateMachine` (read them together), the state is a few fields tied by
-/// invariants rather than an enum of modes, and a blocked acquire goes through `acquire` (queued
-/// under the lock), `suspended` (continuation handed in) and possibly `cancel`, with
-/// `grantedEarly` / `cancelledEarly` covering a token or a cancellation that arrives before the
-/// continuation does.
+/// invariants rather than an enum of modes, and a blocked acquire goes through the `WaitQueue`'s
+/// events: `acquire` (registered under the lock), `park` (continuation handed in) and possibly
+/// `cancel`.
 ///
 /// Generic over the borrower so the tests can use plain integers.
 ///
@@ -19,16 +18,9 @@
 /// ever free while someone waits (no barging).
 /// Invariant: a borrower is in at most one of `borrowers` and `waitingBorrowers`, and at most
 /// once (borrowing twice is refused), so `borrowers.count` is the number of tokens borrowed.
-/// Invariant: `queuedBorrowers` has exactly the ids in `waiters`, and `waitingBorrowers` exactly
-/// their borrowers.
+/// Invariant: `waitingBorrowers` has exactly the borrowers of the waiters in `waiters`.
 struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
-    /// Where a queued waiter is.
-    private enum Slot {
-        /// Queued by `acquire(_:borrower:)`; its continuation is not handed in yet.
-        case registered
-        /// Suspended on this continuation.
-        case suspended(Waiter)
-    }
+    typealias Ticket = WaitQueue<Waiter, Borrower>.Ticket
 
     /// The number of tokens that may be borrowed at once; `Int.max` means no limit. Changed only
     /// by `setTotalTokens(_:)`; it may drop below `borrowers.count` (then nobody new gets one
@@ -37,20 +29,12 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     /// Who holds a token now. Grows when a token is taken or handed to a waiter, shrinks on
     /// release.
     private(set) var borrowers: Set<Borrower> = []
-    /// The blocked acquirers, first come first served. Grows in `acquire(_:borrower:)`, shrinks
-    /// when a token is handed over or a waiter is cancelled.
-    private var waiters = WaiterQueue<Slot>()
-    /// The borrower of each queued waiter, by waiter id. Changes with `waiters`.
-    private var queuedBorrowers: [WaiterID: Borrower] = [:]
-    /// The borrowers of the queued waiters, to refuse a second acquire by the same borrower.
-    /// Changes with `waiters`.
+    /// The blocked acquirers with their borrowers, first come first served. A waiter woken by a
+    /// release holds a token.
+    private var waiters = WaitQueue<Waiter, Borrower>()
+    /// The borrowers of the waiters, to refuse a second acquire by the same borrower. Changes
+    /// with `waiters`.
     private var waitingBorrowers: Set<Borrower> = []
-    /// Waiters that were handed a token before their continuation came in. Emptied by
-    /// `suspended(_:_:)`.
-    private var grantedEarly: Set<WaiterID> = []
-    /// Waiters that were cancelled before their continuation came in. Emptied by
-    /// `suspended(_:_:)`.
-    private var cancelledEarly: Set<WaiterID> = []
 
     /// Creates the state of a limiter. The public initializer has checked the argument.
     init(totalTokens: Int) {
@@ -68,8 +52,8 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     enum AcquireAction: Equatable {
         /// The borrower holds a token now.
         case acquired
-        /// It was queued: create the continuation and hand it in with `suspended(_:_:)`.
-        case enqueued
+        /// It must park with this ticket.
+        case park(Ticket)
         /// Refused, nothing changed: the borrower already holds a token or waits for one.
         case alreadyBorrowing
     }
@@ -82,25 +66,6 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
         case wouldBlock
         /// Refused, nothing changed: the borrower already holds a token or waits for one.
         case alreadyBorrowing
-    }
-
-    /// What a queued `acquire()` must do with the continuation it hands in.
-    enum SuspendAction {
-        /// Keep it suspended: it was stored.
-        case suspend
-        /// Resume it normally at once: a token was handed to it already.
-        case resume(Waiter)
-        /// Resume it with `CancellationError` at once: its cancellation came first.
-        case cancel(Waiter)
-    }
-
-    /// What a cancelled `acquire()` must do.
-    enum CancelAction {
-        /// Nothing: it was handed a token already (that wins), or it is not suspended yet (then
-        /// `suspended(_:_:)` cancels it).
-        case none
-        /// Resume this waiter with `CancellationError`.
-        case cancel(Waiter)
     }
 
     /// What `release(_:)` must do.
@@ -133,8 +98,8 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     }
 
     /// An `acquire()` for `borrower` that passed its cancellation check: takes a free token or
-    /// queues `id`.
-    mutating func acquire(_ id: WaiterID, borrower: Borrower) -> AcquireAction {
+    /// registers.
+    mutating func acquire(borrower: Borrower) -> AcquireAction {
         switch tryAcquire(borrower) {
         case .acquired:
             // Took a free token.
@@ -144,48 +109,22 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
             return .alreadyBorrowing
         case .wouldBlock:
             // Wait behind the others, FIFO.
-            waiters.append(id, .registered)
-            queuedBorrowers[id] = borrower
             waitingBorrowers.insert(borrower)
-            return .enqueued
+            return .park(waiters.register(borrower))
         }
     }
 
-    /// A queued `acquire()` hands in its continuation.
-    mutating func suspended(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        if !grantedEarly.isEmpty, grantedEarly.remove(id) != nil {
-            // A token was handed to it before it suspended: it holds the token.
-            return .resume(waiter)
-        }
-        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
-            // Its cancellation handler already ran and took it out of the queue.
-            return .cancel(waiter)
-        }
-        // Still queued: store the continuation for a release or `cancel(_:)`.
-        guard waiters.replace(id, with: .suspended(waiter)) else {
-            fatalError(
-                "AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) suspended without being queued"
-            )
-        }
-        return .suspend
+    /// A registered `acquire()` hands in its continuation.
+    mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        waiters.park(ticket, waiter)
     }
 
-    /// The task of a queued `acquire()` was cancelled.
-    mutating func cancel(_ id: WaiterID) -> CancelAction {
-        guard let slot = waiters.remove(id) else {
-            // Not queued any more: a token was handed to it first, and completion wins.
-            return .none
-        }
-        forgetQueued(id)
-        switch slot {
-        case .suspended(let waiter):
-            // Suspended and not handed a token: it leaves with CancellationError, nothing taken.
-            return .cancel(waiter)
-        case .registered:
-            // Queued but not suspended yet: `suspended(_:_:)` cancels it.
-            cancelledEarly.insert(id)
-            return .none
-        }
+    /// A waiting `acquire()` was cancelled: the continuation to fail, if it had parked and was not
+    /// handed a token (a token handed over wins).
+    mutating func cancel(_ ticket: Ticket) -> Waiter? {
+        guard let (borrower, waiter) = waiters.cancelEntry(ticket) else { return nil }
+        waitingBorrowers.remove(borrower)
+        return waiter
     }
 
     /// `borrower` gives its token back; it goes to the first waiter if one now fits.
@@ -207,28 +146,16 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
         return .resume(grantFreeTokens())
     }
 
-    /// Hands free tokens to the front waiters while any fit. Returns the suspended ones to
-    /// resume; those not suspended yet are recorded in `grantedEarly`.
+    /// Hands free tokens to the front waiters while any fit. Returns the parked ones to resume;
+    /// those not parked yet resume when they park.
     private mutating func grantFreeTokens() -> [Waiter] {
         var resumed: [Waiter] = []
-        while borrowers.count < totalTokens, let (id, slot) = waiters.popFirst() {
-            borrowers.insert(forgetQueued(id))
-            switch slot {
-            case .suspended(let waiter): resumed.append(waiter)
-            case .registered: grantedEarly.insert(id)
-            }
+        while borrowers.count < totalTokens, let (_, borrower, waiter) = waiters.unparkFirst() {
+            waitingBorrowers.remove(borrower)
+            borrowers.insert(borrower)
+            if let waiter { resumed.append(waiter) }
         }
         return resumed
-    }
-
-    /// Drops the bookkeeping of a waiter that left the queue; returns its borrower.
-    @discardableResult
-    private mutating func forgetQueued(_ id: WaiterID) -> Borrower {
-        guard let borrower = queuedBorrowers.removeValue(forKey: id) else {
-            fatalError("AnyIO: internal error: CapacityLimiter waiter \(id.rawValue) has no borrower")
-        }
-        waitingBorrowers.remove(borrower)
-        return borrower
     }
 
     #if ANYIO_INTERNAL_CHECKS
@@ -236,9 +163,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     func _checkInvariants() {
         precondition(totalTokens >= 0)
         precondition(waiters.isEmpty || borrowers.count >= totalTokens)
-        precondition(queuedBorrowers.count == waiters.count && waitingBorrowers.count == waiters.count)
+        precondition(waitingBorrowers.count == waiters.count)
         precondition(borrowers.isDisjoint(with: waitingBorrowers))
-        precondition(grantedEarly.isDisjoint(with: cancelledEarly))
+        waiters._checkInvariants()
     }
     #endif
 }

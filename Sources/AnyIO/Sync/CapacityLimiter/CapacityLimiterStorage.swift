@@ -61,33 +61,18 @@ final class CapacityLimiterStorage: Sendable {
 
     nonisolated(nonsending) func acquire(_ borrower: Borrower) async throws {
         try throwIfCancelled()
-        let id = WaiterID.next()
-        switch state.withLock({ $0.acquire(id, borrower: borrower) }) {
+        switch state.withLock({ $0.acquire(borrower: borrower) }) {
         case .acquired:
             // Fast path: still a schedule point, and cancel-shielded — the token is held, so the
             // call must return normally.
             await yieldSchedulePoint()
-            return
         case .alreadyBorrowing:
             throw AlreadyBorrowingError(borrower: borrower.description)
-        case .enqueued:
-            break
-        }
-        let mark = WaitMark.begin(.capacityLimiter)
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let waiter = Waiter(continuation, mark)
-                // Single resumption: the state machine hands each continuation out exactly once,
-                // to a release or `totalTokens` change, to the cancellation handler, or back here.
-                switch state.withLock({ $0.suspended(id, waiter) }) {
-                case .suspend: break
-                case .resume(let waiter): waiter.resume()
-                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                waiter.resume(throwing: CancellationError())
+        case .park(let ticket):
+            try await park(on: .capacityLimiter) { waiter in
+                state.withLock { $0.park(ticket, waiter) }
+            } cancel: {
+                state.withLock { $0.cancel(ticket) }
             }
         }
     }

@@ -4,81 +4,49 @@
 
 /// The waiting list of a ``Condition``: no locks, no `async`, no side effects.
 ///
-/// A `wait()` *reserves* its place in the queue while it still holds the condition's lock, then
-/// releases the lock, then suspends. So a `notify` that runs between the release and the
-/// suspension is not lost: it marks the reservation notified, and the suspension resumes at once.
+/// A `wait()` *registers* in the queue while it still holds the condition's lock, then releases
+/// the lock, then parks. So a `notify` that runs between the release and the parking is not lost:
+/// the queue records the waiter as woken, and its `park` returns `.resume` at once.
 ///
-/// Invariant: each waiter id is in at most one of `queue`, `notifiedEarly` and `cancelledEarly`,
-/// and leaves all three when its `wait()` resumes; an id in none of them (while its `wait()` is
-/// still running) was notified and resumed, so a late cancellation of it is stale.
-struct ConditionStateMachine<Waiter> {
-    /// Waiting calls in FIFO order; `nil` until the call has suspended.
-    private var queue = WaiterQueue<Waiter?>()
-    /// Reserved ids that were notified before they suspended.
-    private var notifiedEarly: Set<WaiterID> = []
-    /// Reserved ids that were cancelled before they suspended.
-    private var cancelledEarly: Set<WaiterID> = []
+/// A woken waiter is not resumed: the storage moves its continuation into the lock's queue (Trio's
+/// repark), payload `Owner` naming the task that will hold the lock again.
+struct ConditionStateMachine<Owner, Waiter> {
+    typealias Ticket = WaitQueue<Waiter, Owner>.Ticket
+
+    /// Waiting calls in FIFO order, with the task each one runs in.
+    private var queue = WaitQueue<Waiter, Owner>()
 
     init() {}
-
-    /// What a suspending `wait()` must do with its continuation.
-    enum SuspendAction {
-        /// It was stored: stay suspended.
-        case suspend
-        /// Notified already: resume normally.
-        case resume(Waiter)
-        /// Cancelled already: resume with `CancellationError`.
-        case cancel(Waiter)
-    }
-
-    /// What a cancelled `wait()` must do.
-    enum CancelAction {
-        /// Nothing: it was notified first (the notification wins), or has not suspended yet.
-        case none
-        /// Resume this waiter with `CancellationError`.
-        case cancel(Waiter)
-    }
 
     /// The number of `wait()` calls waiting for a notification.
     var waitingCount: Int { queue.count }
 
     /// A `wait()` (holding the lock) takes its place in the queue.
-    mutating func reserve(_ id: WaiterID) {
-        queue.append(id, nil)
+    mutating func register(_ owner: Owner) -> Ticket {
+        queue.register(owner)
     }
 
-    mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        if !notifiedEarly.isEmpty, notifiedEarly.remove(id) != nil { return .resume(waiter) }
-        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil { return .cancel(waiter) }
-        guard queue.replace(id, with: waiter) else {
-            fatalError("AnyIO: internal error: Condition waiter \(id.rawValue) suspended without a reservation")
-        }
-        return .suspend
+    /// A registered `wait()` hands in its continuation. `.resume` means it was notified before
+    /// it parked: move it to the lock's queue.
+    mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        queue.park(ticket, waiter)
     }
 
-    mutating func cancel(_ id: WaiterID) -> CancelAction {
-        guard let entry = queue.remove(id) else {
-            // Notified (and resumed, or about to be): the notification wins.
-            return .none
-        }
-        if let waiter = entry { return .cancel(waiter) }
-        cancelledEarly.insert(id)
-        return .none
+    /// A `wait()` was cancelled: the continuation to fail, if it had parked and was not notified
+    /// (a notification wins).
+    mutating func cancel(_ ticket: Ticket) -> Waiter? {
+        queue.cancel(ticket)
     }
 
-    /// Notifies the `count` longest-waiting calls (all with `Int.max`); returns the suspended ones
-    /// to resume.
-    mutating func notify(_ count: Int) -> [Waiter] {
-        var toResume: [Waiter] = []
+    /// Notifies the `count` longest-waiting calls (all with `Int.max`); returns the parked ones, to
+    /// be moved to the lock's queue in this order. The ones not parked yet move when they park.
+    mutating func notify(_ count: Int) -> [(owner: Owner, waiter: Waiter)] {
+        var woken: [(owner: Owner, waiter: Waiter)] = []
         var remaining = count
-        while remaining > 0, let (id, entry) = queue.popFirst() {
-            if let waiter = entry {
-                toResume.append(waiter)
-            } else {
-                notifiedEarly.insert(id)
-            }
+        while remaining > 0, let (_, owner, waiter) = queue.unparkFirst() {
+            if let waiter { woken.append((owner, waiter)) }
             remaining -= 1
         }
-        return toResume
+        return woken
     }
 }

@@ -9,16 +9,12 @@ import Synchronization
 /// A notified waiter is not resumed to take the lock back itself: `notify` (which holds the lock)
 /// moves its continuation into the lock's FIFO queue (Trio's repark), so woken waiters get the
 /// lock back in the order they were notified, whatever order the threads run them in. Read with
-/// `LockStorage.enqueueHandedOver`.
+/// `LockStorage.repark`.
 final class ConditionStorage: Sendable {
-    /// A waiting `wait()`: its continuation, and the task that will own the lock again.
-    struct Waiter: Sendable {
-        var owner: LogicalTask
-        var parked: ParkedContinuation<Void, any Error>
-    }
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     let lock: LockStorage
-    let state = StateLock(ConditionStateMachine<Waiter>())
+    let state = StateLock(ConditionStateMachine<LogicalTask, Waiter>())
 
     init(lock: LockStorage) {
         self.lock = lock
@@ -30,28 +26,18 @@ final class ConditionStorage: Sendable {
         try throwIfCancelled()
         let caller = currentLogicalTask()
         requireHeld(by: caller, "wait()")
-        let id = WaiterID.next()
-        // Reserve before releasing, so a notify between the release and the suspension counts.
-        state.withLock { $0.reserve(id) }
+        // Register before releasing, so a notify between the release and the parking counts.
+        let ticket = state.withLock { $0.register(caller) }
         lock.release()
         do {
-            let mark = WaitMark.begin(.condition)
-            try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                    let waiter = Waiter(owner: caller, parked: ParkedContinuation(continuation, mark))
-                    // Single resumption: the state machine hands the continuation out once: to
-                    // `notify` (which moves it to the lock's queue, whose hand-off or break then
-                    // resumes it), to the cancellation handler, or back here.
-                    switch state.withLock({ $0.suspend(id, waiter) }) {
-                    case .suspend: break
-                    case .resume(let waiter): lock.enqueueHandedOver(waiter.owner, waiter.parked)
-                    case .cancel(let waiter): waiter.parked.resume(throwing: CancellationError())
-                    }
-                }
-            } onCancel: {
-                if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                    waiter.parked.resume(throwing: CancellationError())
-                }
+            try await park(on: .condition) { waiter in
+                let outcome = state.withLock { $0.park(ticket, waiter) }
+                // Notified before it parked: it goes to the lock's queue, like a parked waiter.
+                guard case .resume(let waiter) = outcome else { return outcome }
+                lock.repark(caller, waiter)
+                return .parked
+            } cancel: {
+                state.withLock { $0.cancel(ticket) }
             }
         } catch let error as BrokenResourceError {
             // The lock broke while this waiter was queued for it: it does not hold it.
@@ -78,8 +64,8 @@ final class ConditionStorage: Sendable {
     }
 
     /// Moves notified waiters into the lock's queue, in order (outside the condition's lock).
-    private func handOver(_ waiters: [Waiter]) {
-        for waiter in waiters { lock.enqueueHandedOver(waiter.owner, waiter.parked) }
+    private func handOver(_ woken: [(owner: LogicalTask, waiter: Waiter)]) {
+        for (owner, waiter) in woken { lock.repark(owner, waiter) }
     }
 
     private func requireHeld(by caller: LogicalTask, _ method: String) {

@@ -4,103 +4,46 @@
 
 /// The state of an ``Event``: no locks, no `async`, no side effects. Each event returns what the
 /// caller must do once it has released the lock.
+///
+/// Invariant: nobody waits once the event is set.
 struct EventStateMachine<Waiter> {
-    private enum State {
-        /// Not set yet.
-        case pending
-        /// Set. Terminal: every later `wait()` completes at once.
-        case set
-    }
-
-    private var state = State.pending
-    /// Suspended `wait()` calls by id. Invariant: empty once set.
-    /// Kept outside `State` so that it is mutated in place, not copied on every change.
-    private var waiters: [WaiterID: Waiter] = [:]
-    /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
-    /// Invariant: empty once set.
-    private var cancelledEarly: Set<WaiterID> = []
+    /// Whether `set()` was called. Never cleared.
+    private(set) var isSet = false
+    /// The `wait()` calls waiting for `set()`.
+    private var waiters = WaitQueue<Waiter, Void>()
 
     init() {}
 
-    /// What `set()` must do.
-    enum SetAction {
-        /// Nothing: the event was already set.
-        case none
-        /// Resume every waiter normally.
-        case resumeAll([Waiter])
+    /// What a `wait()` that passed its cancellation check must do.
+    enum WaitAction {
+        /// Return (after a schedule point): the event is set.
+        case ready
+        /// Park with this ticket.
+        case park(WaitQueue<Waiter, Void>.Ticket)
     }
 
-    /// What a `wait()` that is about to suspend must do with its continuation.
-    enum SuspendAction {
-        /// Keep it suspended: it was stored.
-        case suspend
-        /// Resume it normally at once: the event is set.
-        case resume(Waiter)
-        /// Resume it with `CancellationError` at once: its cancellation came first.
-        case cancel(Waiter)
-    }
-
-    /// What a cancelled `wait()` must do.
-    enum CancelAction {
-        /// Nothing: the waiter was already resumed, or has not suspended yet (recorded).
-        case none
-        /// Resume this waiter with `CancellationError`.
-        case cancel(Waiter)
-    }
-
-    var isSet: Bool {
-        if case .set = state { return true }
-        return false
-    }
-
-    /// The number of suspended waiters.
+    /// The number of waiting `wait()` calls.
     var waitingCount: Int { waiters.count }
 
-    mutating func set() -> SetAction {
-        switch state {
-        case .pending:
-            // First set: wake everyone; the early-cancelled ids no longer matter.
-            state = .set
-            let woken = Array(waiters.values)
-            waiters = [:]
-            cancelledEarly = []
-            return .resumeAll(woken)
-        case .set:
-            // Idempotent.
-            return .none
-        }
+    /// `wait()`: returns at once if set, or registers the caller.
+    mutating func wait() -> WaitAction {
+        isSet ? .ready : .park(waiters.register())
     }
 
-    mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        switch state {
-        case .pending:
-            if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
-                // Its cancellation handler already ran: cancel it instead of storing it.
-                return .cancel(waiter)
-            }
-            // Normal path: wait for `set()`.
-            checkPrecondition(waiters[id] == nil, "AnyIO: Event waiter \(id.rawValue) suspended twice")
-            waiters[id] = waiter
-            return .suspend
-        case .set:
-            // Set between the caller's check and its suspension: complete normally.
-            return .resume(waiter)
-        }
+    /// A registered waiter hands in its continuation.
+    mutating func park(_ ticket: WaitQueue<Waiter, Void>.Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        waiters.park(ticket, waiter)
     }
 
-    mutating func cancel(_ id: WaiterID) -> CancelAction {
-        switch state {
-        case .pending:
-            if let waiter = waiters.removeValue(forKey: id) {
-                // Suspended and not set: it leaves with CancellationError.
-                return .cancel(waiter)
-            }
-            // Not suspended yet: remember, so `suspend` cancels it.
-            cancelledEarly.insert(id)
-            return .none
-        case .set:
-            // Already resumed normally by `set()` (the set came first).
-            return .none
-        }
+    /// A waiter was cancelled: the continuation to fail, if it had parked and was not woken.
+    mutating func cancel(_ ticket: WaitQueue<Waiter, Void>.Ticket) -> Waiter? {
+        waiters.cancel(ticket)
+    }
+
+    /// `set()`: the waiters to resume normally (none if it was set already).
+    mutating func set() -> [Waiter] {
+        guard !isSet else { return [] }
+        isSet = true
+        return waiters.unparkAll()
     }
 }

@@ -4,18 +4,16 @@
 
 import Synchronization
 
-/// The lock, continuations and cancellation handling of an ``Event``.
+/// The lock and the waits of an ``Event``.
 final class EventStorage: Sendable {
     typealias Waiter = ParkedContinuation<Void, any Error>
 
     let state = StateLock(EventStateMachine<Waiter>())
 
     func set() {
-        let action = state.withLock { $0.set() }
+        let waiters = state.withLock { $0.set() }
         // Outside the lock: resuming a continuation may run the waiter's task right away.
-        if case .resumeAll(let waiters) = action {
-            for waiter in waiters { waiter.resume() }
-        }
+        for waiter in waiters { waiter.resume() }
     }
 
     var isSet: Bool { state.withLock { $0.isSet } }
@@ -24,26 +22,14 @@ final class EventStorage: Sendable {
 
     nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
-        if isSet {
+        switch state.withLock({ $0.wait() }) {
+        case .ready:
             await yieldSchedulePoint()
-            return
-        }
-        let id = WaiterID.next()
-        let mark = WaitMark.begin(.event)
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let waiter = Waiter(continuation, mark)
-                // Single resumption: the state machine hands each continuation out exactly once,
-                // to `set()`, to the cancellation handler, or back here.
-                switch state.withLock({ $0.suspend(id, waiter) }) {
-                case .suspend: break
-                case .resume(let waiter): waiter.resume()
-                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                waiter.resume(throwing: CancellationError())
+        case .park(let ticket):
+            try await park(on: .event) { waiter in
+                state.withLock { $0.park(ticket, waiter) }
+            } cancel: {
+                state.withLock { $0.cancel(ticket) }
             }
         }
     }

@@ -24,12 +24,8 @@ struct FutureStateMachine<Value, Waiter> {
     }
 
     private var state = State.pending
-    /// Suspended `wait()` calls by id. Invariant: empty unless pending.
-    /// Kept outside `State` so that it is mutated in place, not copied on every change.
-    private var waiters: [WaiterID: Waiter] = [:]
-    /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
-    /// Invariant: empty unless pending.
-    private var cancelledEarly: Set<WaiterID> = []
+    /// The `wait()` calls waiting for an outcome. Invariant: empty unless pending.
+    private var waiters = WaitQueue<Waiter, Void>()
 
     init() {}
 
@@ -41,22 +37,12 @@ struct FutureStateMachine<Value, Waiter> {
         case alreadyFinished(Status)
     }
 
-    /// What a `wait()` that is about to suspend must do with its continuation.
-    enum SuspendAction {
-        /// Keep it suspended: it was stored.
-        case suspend
-        /// Resume it normally at once: the future has finished.
-        case resume(Waiter)
-        /// Resume it with `CancellationError` at once: its cancellation came first.
-        case cancel(Waiter)
-    }
-
-    /// What a cancelled `wait()` must do.
-    enum CancelAction {
-        /// Nothing: the waiter was already resumed, or has not suspended yet (recorded).
-        case none
-        /// Resume this waiter with `CancellationError`.
-        case cancel(Waiter)
+    /// What a `wait()` that passed its cancellation check must do.
+    enum WaitAction {
+        /// Return (after a schedule point): the future has finished.
+        case ready
+        /// Park with this ticket.
+        case park(WaitQueue<Waiter, Void>.Ticket)
     }
 
     var status: Status {
@@ -80,20 +66,17 @@ struct FutureStateMachine<Value, Waiter> {
     /// The number of suspended waiters.
     var waitingCount: Int { waiters.count }
 
-    /// Leaves `.pending` for `newState`, handing back every suspended waiter.
+    /// Leaves `.pending` for `newState`, handing back every parked waiter.
     private mutating func finish(as newState: State) -> [Waiter] {
         state = newState
-        let woken = Array(waiters.values)
-        waiters = [:]
-        cancelledEarly = []
-        return woken
+        return waiters.unparkAll()
     }
 
     /// Sets the return value (`.success`) or the error (`.failure`).
     mutating func finish(_ outcome: Result<Value, any Error>) -> FinishAction {
         switch state {
         case .pending:
-            // First outcome: store it and wake everyone; early-cancelled ids no longer matter.
+            // First outcome: store it and wake everyone.
             switch outcome {
             case .success(let value): return .resumeAll(finish(as: .finished(value)))
             case .failure(let error): return .resumeAll(finish(as: .failed(error)))
@@ -116,36 +99,19 @@ struct FutureStateMachine<Value, Waiter> {
         }
     }
 
-    mutating func suspend(_ id: WaiterID, _ waiter: Waiter) -> SuspendAction {
-        switch state {
-        case .pending:
-            if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
-                // Its cancellation handler already ran: cancel it instead of storing it.
-                return .cancel(waiter)
-            }
-            // Normal path: wait for an outcome.
-            checkPrecondition(waiters[id] == nil, "AnyIO: internal error: Future waiter \(id.rawValue) suspended twice")
-            waiters[id] = waiter
-            return .suspend
-        case .finished, .failed, .cancelled:
-            // Finished between the caller's check and its suspension: complete normally.
-            return .resume(waiter)
-        }
+    /// `wait()`: returns at once if finished, or registers the caller.
+    mutating func wait() -> WaitAction {
+        if case .pending = state { return .park(waiters.register()) }
+        return .ready
     }
 
-    mutating func cancelWaiter(_ id: WaiterID) -> CancelAction {
-        switch state {
-        case .pending:
-            if let waiter = waiters.removeValue(forKey: id) {
-                // Suspended and not finished: it leaves with CancellationError.
-                return .cancel(waiter)
-            }
-            // Not suspended yet: remember, so `suspend` cancels it.
-            cancelledEarly.insert(id)
-            return .none
-        case .finished, .failed, .cancelled:
-            // Already resumed normally when the future finished (that came first).
-            return .none
-        }
+    /// A registered waiter hands in its continuation.
+    mutating func park(_ ticket: WaitQueue<Waiter, Void>.Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        waiters.park(ticket, waiter)
+    }
+
+    /// A waiter was cancelled: the continuation to fail, if it had parked and was not woken.
+    mutating func cancelWaiter(_ ticket: WaitQueue<Waiter, Void>.Ticket) -> Waiter? {
+        waiters.cancel(ticket)
     }
 }

@@ -46,26 +46,14 @@ final class FutureStorage<Value: Sendable>: Sendable {
 
     nonisolated(nonsending) func wait() async throws {
         try throwIfCancelled()
-        if status != .pending {
+        switch state.withLock({ $0.wait() }) {
+        case .ready:
             await yieldSchedulePoint()
-            return
-        }
-        let id = WaiterID.next()
-        let mark = WaitMark.begin(.future)
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let waiter = Waiter(continuation, mark)
-                // Single resumption: the state machine hands each continuation out exactly once,
-                // to `finish`/`cancel`, to the cancellation handler, or back here.
-                switch state.withLock({ $0.suspend(id, waiter) }) {
-                case .suspend: break
-                case .resume(let waiter): waiter.resume()
-                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            if case .cancel(let waiter) = state.withLock({ $0.cancelWaiter(id) }) {
-                waiter.resume(throwing: CancellationError())
+        case .park(let ticket):
+            try await park(on: .future) { waiter in
+                state.withLock { $0.park(ticket, waiter) }
+            } cancel: {
+                state.withLock { $0.cancelWaiter(ticket) }
             }
         }
     }

@@ -11,71 +11,44 @@
 /// Invariant: there are waiters only while the lock is held. A release hands the lock straight to
 /// the first waiter (FIFO), so a newcomer can never barge in between.
 struct LockStateMachine<Owner: Hashable, Waiter> {
-    /// A suspended `acquire()`: who will own the lock, and how to resume them.
-    struct Entry {
-        var owner: Owner
-        var waiter: Waiter
-    }
+    typealias Ticket = WaitQueue<Waiter, Owner>.Ticket
 
     private enum State {
         /// Nobody holds the lock (and so nobody waits).
         case unlocked
-        /// `owner` holds the lock. `grantedTo` is the waiter id it was handed to, if it got the
-        /// lock by waiting: a cancellation that arrives for that id after the hand-off is stale
-        /// (the acquisition won).
-        case locked(owner: Owner, grantedTo: WaiterID?)
-        /// The owner task ended while holding the lock. Terminal: every acquirer fails.
-        case broken
+        /// `owner` holds the lock.
+        case locked(owner: Owner)
+        /// The owner task ended while holding the lock. Terminal: every acquirer fails with
+        /// `error`.
+        case broken(error: any Error)
     }
 
     private var state = State.unlocked
-    /// Suspended acquirers in FIFO order. Invariant: empty unless `state` is `.locked`.
-    /// Kept outside `State` so that queueing mutates it in place (an associated value would be
-    /// copied on every change: copy-on-write showed up in the `lock` benchmark's profile).
-    private var waiters = WaiterQueue<Entry>()
-    /// Ids whose cancellation arrived before their continuation did (cancel-before-suspend).
-    /// Not recorded once broken: a broken lock fails the caller anyway.
-    private var cancelledEarly: Set<WaiterID> = []
+    /// Blocked acquirers with the owner each will be, FIFO. Invariant: empty unless `state` is
+    /// `.locked`. Kept outside `State` so that queueing mutates it in place (an associated value
+    /// would be copied on every change: copy-on-write showed up in the `lock` benchmark's profile).
+    private var waiters = WaitQueue<Waiter, Owner>()
 
     init() {}
 
-    /// What an acquire attempt (the fast path, `tryAcquire`) found.
+    /// What an acquire attempt found.
     enum AcquireAction: Equatable {
         /// The caller now owns the lock.
         case acquired
-        /// Another task holds the lock: suspend (or, for `tryAcquire`, give up).
+        /// Another task holds the lock; `tryAcquire` gives up (nothing changed).
         case mustWait
+        /// Another task holds the lock; `acquire` registered the caller: park with this ticket.
+        case park(Ticket)
         /// The caller already holds the lock: acquiring again would deadlock.
         case alreadyHeld
         /// The lock is broken.
         case broken
     }
 
-    /// What a suspending `acquire()` must do with its continuation.
-    enum SuspendAction {
-        /// It was queued: stay suspended.
-        case suspend
-        /// The lock was free (released meanwhile): the caller owns it; resume normally.
-        case resume(Waiter)
-        /// Its cancellation came first: resume with `CancellationError`.
-        case cancel(Waiter)
-        /// The caller already holds the lock: trap (outside the lock).
-        case alreadyHeld(Waiter)
-        /// Resume with `BrokenResourceError`.
-        case broken(Waiter)
-    }
-
-    /// What a cancelled `acquire()` must do.
-    enum CancelAction {
-        /// Nothing: the waiter already got the lock, was failed, or has not suspended yet.
-        case none
-        /// Resume this waiter with `CancellationError`; it was removed from the queue.
-        case cancel(Waiter)
-    }
-
     /// What `release()` must do.
     enum ReleaseAction {
-        /// Nothing more: the lock is free.
+        /// Nothing more: the lock is free, or was handed to a waiter that has not parked yet (it
+        /// resumes when it parks).
         case none
         /// The lock was handed to this waiter: resume it normally.
         case resume(Waiter)
@@ -83,14 +56,6 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         case notOwner(holder: Owner?)
         /// The lock is broken: trap.
         case broken
-    }
-
-    /// What the end of the owner task must do.
-    enum BreakAction {
-        /// Nothing: that task no longer holds the lock.
-        case none
-        /// The lock is broken now: resume every waiter with `BrokenResourceError`.
-        case failAll([Waiter])
     }
 
     var isLocked: Bool {
@@ -107,65 +72,65 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
 
     /// The current holder, if any.
     var owner: Owner? {
-        if case .locked(let owner, _) = state { return owner }
+        if case .locked(let owner) = state { return owner }
         return nil
     }
 
-    /// The number of suspended acquirers.
+    /// The number of blocked acquirers.
     var waitingCount: Int { waiters.count }
 
-    mutating func acquire(_ caller: Owner) -> AcquireAction {
+    /// The owners-to-be of the blocked acquirers, first first (for the task tree).
+    var waitingOwners: [Owner] { waiters.payloads }
+
+    /// A non-blocking acquire: `.acquired`, `.mustWait`, `.alreadyHeld` or `.broken`.
+    mutating func tryAcquire(_ caller: Owner) -> AcquireAction {
         switch state {
         case .unlocked:
-            state = .locked(owner: caller, grantedTo: nil)
+            state = .locked(owner: caller)
             return .acquired
-        case .locked(let owner, _):
+        case .locked(let owner):
             return owner == caller ? .alreadyHeld : .mustWait
         case .broken:
             return .broken
         }
     }
 
-    mutating func suspend(_ id: WaiterID, _ caller: Owner, _ waiter: Waiter) -> SuspendAction {
-        if !cancelledEarly.isEmpty, cancelledEarly.remove(id) != nil {
-            // Its cancellation handler already ran: it never queues.
-            return .cancel(waiter)
-        }
-        switch state {
-        case .unlocked:
-            // Released between the fast path and now: take it. Recorded as granted, so a
-            // cancellation arriving before the caller returns is recognised as stale.
-            state = .locked(owner: caller, grantedTo: id)
-            return .resume(waiter)
-        case .locked(let owner, _):
-            if owner == caller { return .alreadyHeld(waiter) }
-            waiters.append(id, Entry(owner: caller, waiter: waiter))
-            return .suspend
-        case .broken:
-            return .broken(waiter)
-        }
+    /// An `acquire()` that passed its cancellation check: takes the lock, or registers the caller
+    /// (`.park`) behind the others.
+    mutating func acquire(_ caller: Owner) -> AcquireAction {
+        let action = tryAcquire(caller)
+        guard action == .mustWait else { return action }
+        return .park(waiters.register(caller))
     }
 
-    mutating func cancel(_ id: WaiterID) -> CancelAction {
+    /// A registered `acquire()` hands in its continuation.
+    mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        waiters.park(ticket, waiter)
+    }
+
+    /// A waiting `acquire()` was cancelled: the continuation to fail, if it had parked and was
+    /// not handed the lock (a hand-off wins).
+    mutating func cancel(_ ticket: Ticket) -> Waiter? {
+        waiters.cancel(ticket)
+    }
+
+    /// Queues a parked continuation for the lock on behalf of `owner`, moved here from a
+    /// `Condition`'s queue (Trio's repark). It cannot be cancelled (a condition's `wait()` takes
+    /// the lock back also when cancelled). Returns `.resume` if the lock was free (`owner` holds it
+    /// now), `.fail` if it is broken, `.parked` if it was queued.
+    mutating func repark(_ owner: Owner, _ waiter: Waiter) -> ParkOutcome<Waiter> {
         switch state {
         case .unlocked:
-            // Not suspended yet (had it suspended, the lock would be held): remember.
-            cancelledEarly.insert(id)
-            return .none
-        case .locked(_, let grantedTo):
-            if grantedTo == id {
-                // Handed the lock before the cancellation arrived: the acquisition stands.
-                return .none
+            state = .locked(owner: owner)
+            return .resume(waiter)
+        case .locked(let holder):
+            if holder == owner {
+                fatalError("AnyIO: internal error: a Condition waiter's task already holds the lock it waits for")
             }
-            if let entry = waiters.remove(id) {
-                return .cancel(entry.waiter)
-            }
-            // Not suspended yet: remember, so `suspend` cancels it instead of queueing it.
-            cancelledEarly.insert(id)
-            return .none
-        case .broken:
-            // Suspended waiters were failed already; one still to suspend fails in `suspend`.
-            return .none
+            waiters.enqueueParked(owner, waiter)
+            return .parked
+        case .broken(let error):
+            return .fail(waiter, error)
         }
     }
 
@@ -173,12 +138,12 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         switch state {
         case .unlocked:
             return .notOwner(holder: nil)
-        case .locked(let owner, _):
+        case .locked(let owner):
             guard owner == caller else { return .notOwner(holder: owner) }
-            if let (id, entry) = waiters.popFirst() {
+            if let (_, next, waiter) = waiters.unparkFirst() {
                 // FIFO hand-off: the first waiter owns the lock from now on.
-                state = .locked(owner: entry.owner, grantedTo: id)
-                return .resume(entry.waiter)
+                state = .locked(owner: next)
+                return waiter.map { .resume($0) } ?? .none
             }
             state = .unlocked
             return .none
@@ -187,11 +152,19 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
         }
     }
 
-    /// The task `ended` has finished; if it still holds the lock, the lock breaks (Trio 0.27).
-    mutating func ownerEnded(_ ended: Owner) -> BreakAction {
-        guard case .locked(let owner, _) = state, owner == ended else { return .none }
-        state = .broken
-        cancelledEarly = []
-        return .failAll(waiters.removeAll().map(\.waiter))
+    /// The task `ended` has finished; if it still holds the lock, the lock breaks (Trio 0.27), and
+    /// every waiter is to be failed with `error` (returned: the parked ones).
+    mutating func ownerEnded(_ ended: Owner, error: any Error) -> [Waiter] {
+        guard case .locked(let owner) = state, owner == ended else { return [] }
+        state = .broken(error: error)
+        return waiters.unparkAll(failing: error)
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type.
+    func _checkInvariants() {
+        if case .locked = state {} else { precondition(waiters.isEmpty) }
+        waiters._checkInvariants()
+    }
+    #endif
 }

@@ -41,64 +41,20 @@ final class LockStorage: HeldResource {
             // A schedule point (cancel-shielded: the lock is ours now), unless the caller asked
             // for AnyIO's fast path.
             if !fastAcquire { await yieldSchedulePoint() }
-            return
-        case .mustWait:
-            try await suspend(caller, cancellable: true)
-        case .alreadyHeld:
-            alreadyHeld(caller)
-        case .broken:
-            throw Self.brokenError
-        }
-    }
-
-    /// Acquires without reacting to cancellation and without a schedule point: how a
-    /// ``Condition`` takes its lock back after `wait()`, also when cancelled. Throws only
-    /// `BrokenResourceError`.
-    nonisolated(nonsending) func acquireIgnoringCancellation() async throws {
-        let caller = currentLogicalTask()
-        switch state.withLock({ $0.acquire(caller) }) {
-        case .acquired:
+        case .park(let ticket):
+            try await park(on: .lock) { waiter in
+                state.withLock { $0.park(ticket, waiter) }
+            } cancel: {
+                state.withLock { $0.cancel(ticket) }
+            }
+            // Got the lock by waiting: a release handed it over.
             caller.child?.holdResource(self)
-        case .mustWait:
-            try await suspend(caller, cancellable: false)
         case .alreadyHeld:
             alreadyHeld(caller)
         case .broken:
             throw Self.brokenError
-        }
-    }
-
-    private nonisolated(nonsending) func suspend(_ caller: LogicalTask, cancellable: Bool) async throws {
-        let id = WaiterID.next()
-        if cancellable {
-            try await withTaskCancellationHandler {
-                try await wait(id, caller)
-            } onCancel: {
-                if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                    waiter.resume(throwing: CancellationError())
-                }
-            }
-        } else {
-            try await wait(id, caller)
-        }
-        // Got the lock by waiting (a hand-off, or it came free just before we queued).
-        caller.child?.holdResource(self)
-    }
-
-    private nonisolated(nonsending) func wait(_ id: WaiterID, _ caller: LogicalTask) async throws {
-        let mark = WaitMark.begin(.lock)
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            let waiter = Waiter(continuation, mark)
-            // Single resumption: the state machine hands each continuation out exactly once: to a
-            // `release()` hand-off, to the cancellation handler, to the owner-ended break, or
-            // back here.
-            switch state.withLock({ $0.suspend(id, caller, waiter) }) {
-            case .suspend: break
-            case .resume(let waiter): waiter.resume()
-            case .cancel(let waiter): waiter.resume(throwing: CancellationError())
-            case .broken(let waiter): waiter.resume(throwing: Self.brokenError)
-            case .alreadyHeld: alreadyHeld(caller)
-            }
+        case .mustWait:
+            fatalError("AnyIO: internal error: Lock.acquire() neither acquired nor registered")
         }
     }
 
@@ -107,32 +63,34 @@ final class LockStorage: HeldResource {
     /// back in the order they were notified. The entry ignores cancellation (a condition's wait
     /// takes the lock back also when cancelled). `waiter` is resumed normally once the lock is
     /// `owner`'s (the caller then calls `handedOver(to:)`), or with `BrokenResourceError`.
-    func enqueueHandedOver(_ owner: LogicalTask, _ waiter: Waiter) {
-        // Single resumption: the state machine hands the continuation out exactly once: to a
-        // `release()` hand-off, to the owner-ended break, or back here.
-        switch state.withLock({ $0.suspend(WaiterID.next(), owner, waiter) }) {
-        case .suspend: break
-        case .resume(let waiter): waiter.resume()
-        case .broken(let waiter): waiter.resume(throwing: Self.brokenError)
-        case .cancel:
-            fatalError("AnyIO: internal error: a handed-over lock waiter was cancelled early")
-        case .alreadyHeld:
-            alreadyHeld(owner)
-        }
+    func repark(_ owner: LogicalTask, _ waiter: Waiter) {
+        state.withLock { $0.repark(owner, waiter) }.settle()
     }
 
-    /// The lock was handed to `owner` through `enqueueHandedOver`: record it as held.
+    /// Takes the lock back for a `Condition.wait()` that was cancelled before it was notified:
+    /// parks without reacting to cancellation (and without a schedule point). Throws only
+    /// `BrokenResourceError`.
+    nonisolated(nonsending) func acquireIgnoringCancellation() async throws {
+        let caller = currentLogicalTask()
+        let mark = WaitMark.begin(.lock)
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            repark(caller, Waiter(continuation, mark))
+        }
+        caller.child?.holdResource(self)
+    }
+
+    /// The lock was handed to `owner` through `repark`: record it as held.
     func handedOver(to owner: LogicalTask) {
         owner.child?.holdResource(self)
     }
 
     func tryAcquire() -> Bool {
         let caller = currentLogicalTask()
-        switch state.withLock({ $0.acquire(caller) }) {
+        switch state.withLock({ $0.tryAcquire(caller) }) {
         case .acquired:
             caller.child?.holdResource(self)
             return true
-        case .mustWait, .broken:
+        case .mustWait, .broken, .park:
             return false
         case .alreadyHeld:
             alreadyHeld(caller)
@@ -165,11 +123,9 @@ final class LockStorage: HeldResource {
     }
 
     func holderEnded(_ task: LogicalTask) {
-        let action = state.withLock { $0.ownerEnded(task) }
-        if case .failAll(let waiters) = action {
-            // Outside the mutex.
-            for waiter in waiters { waiter.resume(throwing: Self.brokenError) }
-        }
+        let waiters = state.withLock { $0.ownerEnded(task, error: Self.brokenError) }
+        // Outside the mutex.
+        for waiter in waiters { waiter.resume(throwing: Self.brokenError) }
     }
 
     private func alreadyHeld(_ caller: LogicalTask) -> Never {

@@ -34,28 +34,16 @@ final class SemaphoreStorage: Sendable {
 
     nonisolated(nonsending) func acquire() async throws {
         try throwIfCancelled()
-        let id = WaiterID.next()
-        if state.withLock({ $0.acquire(id) }) == .acquired {
+        switch state.withLock({ $0.acquire() }) {
+        case .acquired:
             // Fast path: still a schedule point unless `fastAcquire`, and cancel-shielded — the
             // permit is held, so the call must return normally.
             if !fastAcquire { await yieldSchedulePoint() }
-            return
-        }
-        let mark = WaitMark.begin(.semaphore)
-        try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let waiter = Waiter(continuation, mark)
-                // Single resumption: the state machine hands each continuation out exactly once,
-                // to `release()`, to the cancellation handler, or back here.
-                switch state.withLock({ $0.suspended(id, waiter) }) {
-                case .suspend: break
-                case .resume(let waiter): waiter.resume()
-                case .cancel(let waiter): waiter.resume(throwing: CancellationError())
-                }
-            }
-        } onCancel: {
-            if case .cancel(let waiter) = state.withLock({ $0.cancel(id) }) {
-                waiter.resume(throwing: CancellationError())
+        case .park(let ticket):
+            try await park(on: .semaphore) { waiter in
+                state.withLock { $0.park(ticket, waiter) }
+            } cancel: {
+                state.withLock { $0.cancel(ticket) }
             }
         }
     }

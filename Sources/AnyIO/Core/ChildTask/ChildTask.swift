@@ -4,23 +4,6 @@
 
 import Synchronization
 
-/// How a task was named: explicitly, or after its call site (formatted lazily).
-enum TaskName: Sendable {
-    case given(String)
-    case callSite(fileID: StaticString, line: UInt)
-
-    var text: String {
-        switch self {
-        case .given(let name):
-            return name
-        case .callSite(let fileID, let line):
-            let path = fileID.description
-            let file = path.split(separator: "/").last.map(String.init) ?? path
-            return "\(file):\(line)"
-        }
-    }
-}
-
 /// A library-started task: a nursery child (`startSoon` or `start`).
 ///
 /// The child's body runs in an unstructured `Task` whose native cancellation this object owns
@@ -36,18 +19,14 @@ enum TaskName: Sendable {
 final class ChildTask: @unchecked Sendable {
     private static let nextID = Atomic<UInt64>(1)
 
-    typealias Waiter = ParkedContinuation<any Sendable, any Error>
+    typealias Waiter = ParkedContinuation<Void, any Error>
 
     struct State {
         /// The Swift task running the body, registered by the task itself (`begin`); kept after
         /// the body ended so that its identity is not reused while this object lives.
         var task: BodyTaskReference?
-        /// The outcome, once the body ended.
-        var result: Result<any Sendable, any Error>?
-        /// Tasks waiting in `TaskHandle.value`, by waiter id.
-        var waiters: [UInt64: Waiter] = [:]
-        /// Waiter ids whose cancellation arrived before their continuation (cancel-before-suspend).
-        var cancelledEarly: Set<UInt64> = []
+        /// The outcome, once the body ended, and the `TaskHandle.value` calls waiting for it.
+        var outcome = TaskOutcomeStateMachine<Result<any Sendable, any Error>, Waiter>()
         /// Resources this task holds that must learn when it ends (locks it owns).
         var heldResources: [any HeldResource] = []
         /// The innermost cancel scope this task is in (the scope whose body runs now), or `nil`
@@ -175,7 +154,7 @@ final class ChildTask: @unchecked Sendable {
             // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
             CancelWalks.begin()
             flag.store(true, ordering: .releasing)
-            return (state.result == nil ? state.task : nil, true)
+            return (state.outcome.outcome == nil ? state.task : nil, true)
         }
         guard isWalk else { return }
         // Outside the lock: this runs the task's cancellation handlers.
@@ -200,158 +179,5 @@ final class ChildTask: @unchecked Sendable {
         if isInNursery.load(ordering: .acquiring) { return nurseryScope.logicalTask }
         return startHost?.logicalTask ?? startCaller
     }
-
-    // MARK: - Introspection (see `Introspection/`)
-
-    /// The task is about to park in a library primitive: records what on, and returns the number
-    /// of the wait, which `endWait` needs. Called by the task itself.
-    func beginWait(_ kind: WaitKind, until deadline: ContinuousClock.Instant?) -> UInt64 {
-        let number = (waitState.load(ordering: .relaxed) >> 8) &+ 1
-        if let deadline { waitDeadline.store(WaitClock.encode(deadline), ordering: .relaxed) }
-        waitState.store(number << 8 | UInt64(kind.rawValue &+ 1), ordering: .releasing)
-        return number
-    }
-
-    /// The wait numbered `number` is over (the task was resumed, or is about to be).
-    func endWait(_ number: UInt64) {
-        waitEnded.store(number, ordering: .releasing)
-    }
-
-    /// The task's current wait: what on, its number, and a sleep's deadline; `nil` if it is not
-    /// waiting in a library primitive.
-    var currentWait: (kind: WaitKind, number: UInt64, deadline: ContinuousClock.Instant?)? {
-        let state = waitState.load(ordering: .acquiring)
-        let number = state >> 8
-        guard number > waitEnded.load(ordering: .acquiring),
-            let kind = WaitKind(rawValue: UInt8(truncatingIfNeeded: state) &- 1)
-        else { return nil }
-        let deadline = kind == .sleep ? WaitClock.decode(waitDeadline.load(ordering: .relaxed)) : nil
-        return (kind, number, deadline)
-    }
-
-    /// A scope of this task was entered: it is the innermost one now.
-    func scopeEntered(_ scope: CancelScope) {
-        state.withLock { $0.innermostScope = scope }
-    }
-
-    /// A scope of this task exited: the innermost one is what enclosed it (unless another Swift
-    /// task of this logical task entered a scope meanwhile: a stray `Task { }`).
-    func scopeExited(_ scope: CancelScope, enclosing: (any CancelBoundary)?) {
-        state.withLock { state in
-            guard state.innermostScope === scope else { return }
-            state.innermostScope = enclosing as? CancelScope
-        }
-    }
-
-    /// The task entered the body of `nursery`.
-    func nurseryOpened(_ nursery: NurseryStorage) {
-        state.withLock { $0.openNurseries.append(nursery) }
-    }
-
-    /// The body of `nursery`, and all its children, ended.
-    func nurseryClosed(_ nursery: NurseryStorage) {
-        state.withLock { state in
-            if let index = state.openNurseries.lastIndex(where: { $0 === nursery }) {
-                state.openNurseries.remove(at: index)
-            }
-        }
-    }
-
-    /// What introspection reads of this task, in one lock.
-    var introspectionSnapshot: (innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool) {
-        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil && $0.result == nil) }
-    }
-
-    /// The body ended: keep the outcome, drop the task, tell the resources it still holds, wake
-    /// `value` waiters.
-    func complete(_ result: Result<any Sendable, any Error>) {
-        let (waiters, resources) = state.withLock { state -> ([Waiter], [any HeldResource]) in
-            state.result = result
-            let resources = state.heldResources
-            state.heldResources = []
-            guard !state.waiters.isEmpty || !state.cancelledEarly.isEmpty else { return ([], resources) }
-            state.cancelledEarly = []
-            defer { state.waiters = [:] }
-            return (Array(state.waiters.values), resources)
-        }
-        // Outside the lock: a resource wakes its own waiters.
-        if !resources.isEmpty {
-            let me = LogicalTask(child: self)
-            for resource in resources { resource.holderEnded(me) }
-        }
-        for waiter in waiters { waiter.resume(with: result) }
-    }
-
-    /// This task now holds `resource` (it acquired a lock). Called by the task itself.
-    func holdResource(_ resource: any HeldResource) {
-        state.withLock { $0.heldResources.append(resource) }
-    }
-
-    /// This task no longer holds `resource`. Called by the task itself.
-    func dropResource(_ resource: any HeldResource) {
-        state.withLock { state in
-            if let index = state.heldResources.lastIndex(where: { $0 === resource }) {
-                state.heldResources.remove(at: index)
-            }
-        }
-    }
-
-    /// The outcome, if the body ended.
-    var result: Result<any Sendable, any Error>? { state.withLock { $0.result } }
-
-    /// Waits for the outcome. A checkpoint; cancelling the waiter does not cancel the child.
-    func value() async throws -> any Sendable {
-        try throwIfCancelled()
-        if let result = self.result {
-            await yieldSchedulePoint()
-            return try result.get()
-        }
-        let waiterID = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        let mark = WaitMark.begin(.taskValue)
-        return try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (unparked: UnsafeContinuation<any Sendable, any Error>) in
-                let continuation = ParkedContinuation(unparked, mark)
-                let resumeNow = state.withLock { state -> Result<any Sendable, any Error>? in
-                    if !state.cancelledEarly.isEmpty, state.cancelledEarly.remove(waiterID) != nil { return .failure(CancellationError()) }
-                    if let result = state.result { return result }
-                    state.waiters[waiterID] = continuation
-                    return nil
-                }
-                // Single resumption: a parked continuation is removed from `waiters` under the lock
-                // by exactly one of `complete` or the cancellation handler.
-                if let resumeNow { continuation.resume(with: resumeNow) }
-            }
-        } onCancel: {
-            let continuation = state.withLock { state -> Waiter? in
-                if let continuation = state.waiters.removeValue(forKey: waiterID) { return continuation }
-                if state.result == nil { state.cancelledEarly.insert(waiterID) }
-                return nil
-            }
-            continuation?.resume(throwing: CancellationError())
-        }
-    }
 }
 
-/// A resource that a library task holds and that must learn when the task ends while still
-/// holding it (a `Lock` breaks then: Trio 0.27 semantics).
-protocol HeldResource: AnyObject, Sendable {
-    /// `task` ended while holding the resource. Called outside every library lock.
-    func holderEnded(_ task: LogicalTask)
-}
-
-extension ChildTask: CancelBoundary {
-    var isCancelFlagged: Bool { flag.load(ordering: .acquiring) }
-    var cancelChainParent: CancelChainParent {
-        if let host { return .enclosing(host) }
-        if case .foreign(let caller) = startCaller { return .root(caller) }
-        return .root(nil)
-    }
-    var taskIdentity: TaskIdentity { TaskIdentity(bits: swiftTaskIdentity.load(ordering: .relaxed)) }
-    var rootTask: ForeignTaskReference? {
-        isInNursery.load(ordering: .acquiring) ? nurseryRootTask : startRootTask
-    }
-    var enclosingBoundary: (any CancelBoundary)? { host }
-    var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { (nil, false) }
-    var owningTask: ChildTask? { self }
-    var logicalTask: LogicalTask { LogicalTask(child: self) }
-}
