@@ -46,6 +46,14 @@ extension LogicalTask {
         case .foreign(let reference): return TaskID(.foreign(reference.address))
         }
     }
+
+    /// How the task tree names this task: `"worker" #4`, or `Swift task swift-task@0x…`.
+    var treeDescription: String {
+        switch self {
+        case .library(let child): return "\"\(child.name)\" \(taskID)"
+        case .foreign: return "Swift task \(taskID)"
+        }
+    }
 }
 
 extension ForeignTaskReference {

@@ -16,7 +16,7 @@
 ///    └─ "workers" #3: waiting in sleepForever(), inside nursery scope
 ///       └─ nursery at Services.swift:168
 ///          ├─ "worker-1" #4: waiting in sleep(until:) for 0.05 s, inside cancel scope [deadline in 0.49 s, shielded]
-///          └─ "worker-2" #5: waiting in Lock.acquire()
+///          └─ "worker-2" #5: waiting in Lock.acquire() [held by "worker-1" #4]
 /// ```
 ///
 /// The roots are tasks the library did not start (your `main`, a test, a `Task { }`) that are
@@ -49,6 +49,9 @@ public struct TaskTree: Sendable, CustomStringConvertible {
         public var waitScopes: [Scope]
         /// The nurseries the task has entered and not left, outermost first.
         public var nurseries: [Nursery]
+        /// For a task waiting for a resource another task holds (a contended ``Lock``): who holds
+        /// it and who else waits, e.g. `held by Swift task swift-task@0x…; waiting: "worker" #4`.
+        public var blockedOn: String?
     }
 
     /// What a task is doing.
@@ -166,6 +169,7 @@ public struct TaskTree: Sendable, CustomStringConvertible {
                 let remaining = until - takenAt
                 line += remaining > .zero ? " for \(Scope.seconds(remaining))" : " (due)"
             }
+            if let blockedOn = node.blockedOn { line += " [\(blockedOn)]" }
         case .finishing: line += ": finishing"
         case .untracked: break
         }
@@ -247,7 +251,8 @@ struct TaskTreeBuilder {
                 state: .untracked,
                 isStarting: false,
                 waitScopes: [],
-                nurseries: entry.nurseries.map { nurseryNode($0, below: nil) }
+                nurseries: entry.nurseries.map { nurseryNode($0, below: nil) },
+                blockedOn: nil
             )
         }
         return TaskTree(roots: roots, takenAt: takenAt)
@@ -281,9 +286,11 @@ struct TaskTreeBuilder {
         let snapshot = child.introspectionSnapshot
         let state: TaskTree.State
         var waitScopes: [TaskTree.Scope] = []
+        var blockedOn: String?
         if let wait = child.currentWait {
             state = .waiting(operation: wait.kind.operation, until: wait.deadline)
             waitScopes = scopes(from: snapshot.innermostScope, upTo: child)
+            blockedOn = snapshot.blockedOn?.blockingDescription
         } else if snapshot.begun {
             state = .running
         } else {
@@ -294,7 +301,8 @@ struct TaskTreeBuilder {
             state: state,
             isStarting: starting,
             waitScopes: waitScopes,
-            nurseries: snapshot.nurseries.map { nurseryNode($0, below: child) }
+            nurseries: snapshot.nurseries.map { nurseryNode($0, below: child) },
+            blockedOn: blockedOn
         )
     }
 }

@@ -166,4 +166,51 @@ struct TaskTreeTests {
         event.set()
         try await outside.value
     }
+
+    @Test("a task waiting for a Lock names the holder and the other waiters; a holder AnyIO did not start is flagged")
+    func lockHolderIsNamed() async throws {
+        let lock = Lock()
+        // A plain task takes the lock and ends without releasing it: the library cannot see it
+        // end, so the waiters hang until cancelled; the tree must say who holds the lock.
+        try await Task { try await lock.acquire() }.value
+        try await withNursery { nursery in
+            nursery.startSoon(name: "first waiter") { try await lock.withLock {} }
+            try await waitAllTasksBlocked()
+            nursery.startSoon(name: "second waiter") { try await lock.withLock {} }
+            try await waitAllTasksBlocked()
+
+            let root = try myRoot()
+            let children = try #require(root.nurseries.first).children
+            let first = try #require(children.first { $0.task.name == "first waiter" })
+            let second = try #require(children.first { $0.task.name == "second waiter" })
+            let blocked = try #require(first.blockedOn)
+            #expect(blocked.hasPrefix("held by Swift task swift-task@0x"))
+            #expect(blocked.contains("not started by AnyIO"))
+            #expect(blocked.contains("waiting: \"first waiter\" \(first.task.id), \"second waiter\" \(second.task.id)"))
+            #expect(second.blockedOn == blocked)
+            let text = try #require(TaskTreeTag.current).taskTree.description
+            #expect(text.contains("waiting in Lock.acquire() [held by Swift task"), "\(text)")
+            nursery.cancel()
+        }
+        // A library holder is named by its name and number.
+        let owned = Lock()
+        try await withNursery { nursery in
+            let holding = Event()
+            nursery.startSoon(name: "holder") {
+                try await owned.withLock {
+                    holding.set()
+                    try await sleepForever()
+                }
+            }
+            try await holding.wait()
+            nursery.startSoon(name: "waiter") { try await owned.withLock {} }
+            try await waitAllTasksBlocked()
+            let children = try #require(try myRoot().nurseries.first).children
+            let holder = try #require(children.first { $0.task.name == "holder" })
+            let waiter = try #require(children.first { $0.task.name == "waiter" })
+            #expect(waiter.blockedOn == "held by \"holder\" \(holder.task.id); waiting: \"waiter\" \(waiter.task.id)")
+            #expect(holder.blockedOn == nil)
+            nursery.cancel()
+        }
+    }
 }

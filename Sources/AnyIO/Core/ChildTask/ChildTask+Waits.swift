@@ -62,8 +62,18 @@ extension ChildTask {
         }
     }
 
+    /// The task waits for `resource`, held by another task (`nil`: it no longer does). Called by
+    /// the task itself, only on a wait's slow path.
+    func setBlockedOn(_ resource: (any BlockingResource)?) {
+        state.withLock { $0.blockedOn = resource }
+    }
+
     /// What introspection reads of this task, in one lock.
-    var introspectionSnapshot: (innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool) {
-        state.withLock { ($0.innermostScope, $0.openNurseries, $0.task != nil && $0.outcome.outcome == nil) }
+    var introspectionSnapshot: (
+        innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool, blockedOn: (any BlockingResource)?
+    ) {
+        state.withLock {
+            ($0.innermostScope, $0.openNurseries, $0.task != nil && $0.outcome.outcome == nil, $0.blockedOn)
+        }
     }
 }

@@ -35,6 +35,9 @@ final class ChildTask: @unchecked Sendable {
         var innermostScope: CancelScope?
         /// The nurseries whose bodies run as this task (it entered them), innermost last.
         var openNurseries: [NurseryStorage] = []
+        /// The resource the task waits for while another task holds it (a contended `Lock`), so
+        /// the task tree can name the holder. Set and cleared by the task around the wait.
+        var blockedOn: (any BlockingResource)?
     }
 
     /// A process-wide unique number; also used for waiter ids.

@@ -25,9 +25,10 @@
 ///   instead of hanging (Trio 0.27 semantics). A task that AnyIO did not start (`main`, a test,
 ///   a plain `Task { }`, also one created inside a nursery child) cannot be watched that way:
 ///   if it ends holding the lock, the lock stays held and its waiters wait until they are
-///   cancelled. The task tree (``currentTaskTree()``, or `SIGUSR1` in the demo) shows those
-///   waiters as waiting on the lock. Release the lock before such a task ends, or take it in
-///   a nursery child, which breaks it for you.
+///   cancelled. The task tree (``currentTaskTree()``, or `SIGUSR1` in the demo) shows each
+///   waiter as `waiting in Lock.acquire() [held by Swift task swift-task@0x…; waiting: …]`, so a
+///   stuck program names the holder. Release the lock before such a task ends, or take it in a
+///   nursery child, which breaks it for you.
 ///
 /// All members may be used from any task.
 ///

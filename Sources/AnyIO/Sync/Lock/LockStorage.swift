@@ -10,7 +10,7 @@ import Synchronization
 /// acquired the lock, also when it did so inside a cancel scope's body. A library task that holds
 /// the lock registers it with its `ChildTask`, which breaks the lock if the task ends still
 /// holding it.
-final class LockStorage: HeldResource {
+final class LockStorage: HeldResource, BlockingResource {
     typealias Waiter = ParkedContinuation<Void, any Error>
 
     let state = StateLock(LockStateMachine<LogicalTask, Waiter>())
@@ -42,6 +42,9 @@ final class LockStorage: HeldResource {
             // for AnyIO's fast path.
             if !fastAcquire { await yieldSchedulePoint() }
         case .park(let ticket):
+            // Named in the task tree while it waits (`blockingDescription`).
+            caller.child?.setBlockedOn(self)
+            defer { caller.child?.setBlockedOn(nil) }
             try await park(on: .lock) { waiter in
                 state.withLock { $0.park(ticket, waiter) }
             } cancel: {
@@ -132,6 +135,26 @@ final class LockStorage: HeldResource {
         fatalError(
             "AnyIO: Lock.acquire() called by \(caller.description), which already holds this Lock; a Lock is not reentrant and this would deadlock. Release it first, or acquire it once further out"
         )
+    }
+
+    /// "held by …; waiting: …", for the task tree.
+    var blockingDescription: String {
+        let (holder, broken, waiting) = state.withLock { ($0.owner, $0.isBroken, $0.waitingOwners) }
+        var text: String
+        if broken {
+            text = "broken (its holder ended without releasing it)"
+        } else if let holder {
+            text = "held by \(holder.treeDescription)"
+            if case .foreign = holder {
+                text += " (not started by AnyIO: if that task has ended without release(), nothing will release it)"
+            }
+        } else {
+            text = "free"
+        }
+        if !waiting.isEmpty {
+            text += "; waiting: " + waiting.map(\.treeDescription).joined(separator: ", ")
+        }
+        return text
     }
 
     static let brokenError = BrokenResourceError(

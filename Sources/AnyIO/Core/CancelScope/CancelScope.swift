@@ -33,46 +33,7 @@ import Synchronization
 ///
 /// - SeeAlso: AnyIO `CancelScope`.
 public final class CancelScope: Sendable {
-    /// Where the scope is in its life.
-    enum Phase {
-        /// Created, not entered yet: `cancel()` and the deadline are recorded for entry.
-        case idle
-        /// The body is running (or the nursery is waiting for its children).
-        case entered
-        /// Left. Cancelling now only records `cancelCalled`.
-        case exited
-    }
-
-    struct State {
-        /// See `Phase`. Changes idle → entered → exited, once each.
-        var phase: Phase = .idle
-        /// The deadline; the timer entry is re-armed when it changes while entered.
-        var deadline: ContinuousClock.Instant?
-        /// Whether cancellation from outside (enclosing scopes, native task cancellation) is ignored.
-        var shield: Bool
-        /// Set by `cancel()` or by the deadline firing; never cleared.
-        var cancelCalled = false
-        /// The first reason given; "deadline" when the deadline fired first.
-        var reason: String?
-        /// Whether the scope caught the cancellation that ended its body. Set at exit.
-        var cancelledCaught = false
-        /// Set when the task that entered the scope was natively cancelled (which is how a
-        /// cancelled enclosing scope, or `Task.cancel()`, reaches us). Never cleared.
-        var outerCancelled = false
-        /// Whether the scope is effectively cancelled (mirrors `flag`). Invariant: once entered,
-        /// `effective == cancelCalled || (outerCancelled && !shield)` after every transition;
-        /// never true before entry.
-        var effective = false
-        /// The task running the body: registered by the body task itself as its first action, so
-        /// there is no window in which the scope is entered but its task cannot be cancelled.
-        /// Nil before that; kept after exit (see `TaskIdentity`).
-        var bodyTask: BodyTaskReference?
-        /// The armed deadline, while entered and the deadline is in the future.
-        var timerEntry: TimerEntry?
-        /// The nursery whose children share this scope, if this is a nursery's scope.
-        /// Cleared at exit, which breaks the storage ↔ scope reference cycle.
-        var nursery: NurseryStorage?
-    }
+    typealias Machine = CancelScopeStateMachine<BodyTaskReference, TimerEntry, NurseryStorage>
 
     /// What entry fixed: where the scope sits in the tree. Never changes after entry.
     struct Entry {
@@ -102,10 +63,11 @@ public final class CancelScope: Sendable {
         }
     }
 
-    let state: StateLock<State>
-    /// Mirrors `State.effective` for the lock-free check in every checkpoint.
+    /// The scope's state (see `CancelScopeStateMachine`). Every access is one event under the lock.
+    let state: StateLock<Machine>
+    /// Mirrors `Machine.effective` for the lock-free check in every checkpoint.
     let flag = Atomic<Bool>(false)
-    /// Mirrors `State.shield` for the lock-free cancellation chain (`cancelChainParent`).
+    /// Mirrors `Machine.shield` for the lock-free cancellation chain (`cancelChainParent`).
     let shieldFlag: Atomic<Bool>
     /// The body task's `TaskIdentity`, stored by the body task as its first action.
     let bodyTaskIdentity = Atomic<UInt>(0)
@@ -125,7 +87,7 @@ public final class CancelScope: Sendable {
     ///     cancellation of the task. Its own ``cancel(reason:)`` and deadline still apply.
     /// - SeeAlso: AnyIO `CancelScope(deadline=..., shield=...)`.
     public init(deadline: ContinuousClock.Instant? = nil, shield: Bool = false) {
-        state = StateLock(State(deadline: deadline, shield: shield))
+        state = StateLock(Machine(deadline: deadline, shield: shield))
         shieldFlag = Atomic(shield)
     }
 
@@ -140,15 +102,7 @@ public final class CancelScope: Sendable {
     ///   (``cancelReason``).
     /// - SeeAlso: AnyIO `CancelScope.cancel(reason)`.
     public func cancel(reason: String? = nil) {
-        let action = state.withLock { state -> CancelAction in
-            if !state.cancelCalled {
-                // First cancellation: remember why.
-                state.cancelCalled = true
-                state.reason = reason
-            }
-            return Self.updateEffective(&state, flag: flag)
-        }
-        action.run()
+        state.withLock { startWalk($0.cancel(reason: reason)) }.run()
     }
 
     /// The instant at which the scope cancels itself, or `nil` for none.
@@ -160,13 +114,12 @@ public final class CancelScope: Sendable {
     public var deadline: ContinuousClock.Instant? {
         get { state.withLock { $0.deadline } }
         set {
-            let action = state.withLock { state -> CancelAction in
-                state.deadline = newValue
-                guard state.phase == .entered else { return .none }  // armed on entry
-                Self.rearmDeadline(&state, scope: self)
-                return Self.updateEffective(&state, flag: flag)
-            }
-            action.run()
+            let now = ContinuousClock.now
+            state.withLock { state in
+                let (change, walk) = state.setDeadline(newValue, now: now)
+                apply(change, &state)
+                return startWalk(walk)
+            }.run()
         }
     }
 
@@ -180,12 +133,10 @@ public final class CancelScope: Sendable {
     public var shield: Bool {
         get { state.withLock { $0.shield } }
         set {
-            let action = state.withLock { state -> CancelAction in
-                state.shield = newValue
+            state.withLock { state in
                 shieldFlag.store(newValue, ordering: .releasing)
-                return Self.updateEffective(&state, flag: flag)
-            }
-            action.run()
+                return startWalk(state.setShield(newValue))
+            }.run()
         }
     }
 
@@ -207,43 +158,25 @@ public final class CancelScope: Sendable {
     /// failed gives a reason naming that task.
     public var cancelReason: String? { state.withLock { $0.reason } }
 
-    // MARK: - State transitions (lock held by the caller)
+    // MARK: - Effects of the state machine's events (lock held by the caller)
 
-    /// Recomputes effective cancellation; on the false → true edge returns what to cancel.
-    static func updateEffective(_ state: inout State, flag: borrowing Atomic<Bool>) -> CancelAction {
-        // Only an entered scope has a body to cancel; `enter` re-runs this for idle scopes.
-        guard state.phase == .entered, !state.effective else { return .none }
-        guard state.cancelCalled || (state.outerCancelled && !state.shield) else { return .none }
-        state.effective = true
+    /// A walk the state machine asked for: counted and flagged under the lock, run after it.
+    private func startWalk(_ walk: Machine.Walk?) -> CancelAction {
+        guard let walk else { return .none }
         // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
         CancelWalks.begin()
         flag.store(true, ordering: .releasing)
-        return CancelAction(bodyTask: state.bodyTask, nursery: state.nursery, isWalk: true)
+        return CancelAction(bodyTask: walk.bodyTask, nursery: walk.nursery, isWalk: true)
     }
 
-    /// The deadline passed: the scope is cancelled, with the reason "deadline" unless one was
-    /// given first (C11). The caller then runs `updateEffective`.
-    static func markDeadlineFired(_ state: inout State) {
-        guard !state.cancelCalled else { return }
-        state.cancelCalled = true
-        if state.reason == nil { state.reason = "deadline" }
-    }
-
-    /// Disarms the current timer entry, then arms one for `state.deadline`, or marks the deadline
-    /// fired if it has passed. The caller then runs `updateEffective`.
-    static func rearmDeadline(_ state: inout State, scope: CancelScope) {
-        if let entry = state.timerEntry {
-            DeadlineTimer.shared.disarm(entry)
-            state.timerEntry = nil
+    /// Disarms and arms the deadline timer as the state machine asked.
+    private func apply(_ change: Machine.TimerChange, _ state: inout Machine) {
+        if let entry = change.disarm { DeadlineTimer.shared.disarm(entry) }
+        if let deadline = change.arm {
+            let entry = TimerEntry(deadline: deadline, scope: self)
+            state.timerArmed(entry)
+            DeadlineTimer.shared.arm(entry)
         }
-        guard let deadline = state.deadline, !state.cancelCalled else { return }
-        if deadline <= .now {
-            markDeadlineFired(&state)
-            return
-        }
-        let entry = TimerEntry(deadline: deadline, scope: scope)
-        state.timerEntry = entry
-        DeadlineTimer.shared.arm(entry)
     }
 
     // MARK: - Life cycle (used by the `with…` functions)
@@ -262,21 +195,19 @@ public final class CancelScope: Sendable {
             guard let logicalTask = enclosing?.logicalTask ?? root else {
                 fatalError("AnyIO: internal error: an outermost cancel scope was entered without its task")
             }
+            let now = ContinuousClock.now
             let (action, child) = state.withLock { state -> (CancelAction, ChildTask?) in
-                guard state.phase == .idle else {
+                guard let (change, walk) = state.enter(bodyTask: reference, now: now) else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
                 }
-                state.phase = .entered
                 // The only write of `entry` (see its invariant).
                 entry = Entry(
                     enclosing: enclosing, logicalTask: logicalTask,
                     rootTask: enclosing.map { $0.rootTask } ?? logicalTask.foreignReference
                 )
                 bodyTaskIdentity.store(TaskIdentity(current).bits, ordering: .relaxed)
-                state.bodyTask = reference
-                // A deadline that already passed cancels on entry.
-                if state.deadline != nil { Self.rearmDeadline(&state, scope: self) }
-                return (Self.updateEffective(&state, flag: flag), logicalTask.child)
+                apply(change, &state)
+                return (startWalk(walk), logicalTask.child)
             }
             action.run()
             // For the task tree: the library task's innermost scope is this one now.
@@ -286,49 +217,31 @@ public final class CancelScope: Sendable {
 
     /// The task that entered the scope was natively cancelled (called from its cancellation handler).
     func cancelFromOutside() {
-        let action = state.withLock { state -> CancelAction in
-            state.outerCancelled = true
-            return Self.updateEffective(&state, flag: flag)
-        }
-        action.run()
+        state.withLock { startWalk($0.cancelFromOutside()) }.run()
     }
 
     /// The timer fired `entry`.
     func deadlineReached(_ entry: TimerEntry) {
-        let action = state.withLock { state -> CancelAction in
-            // A stale entry (re-armed or exited meanwhile) must not cancel.
-            guard state.timerEntry === entry else { return .none }
-            state.timerEntry = nil
-            Self.markDeadlineFired(&state)
-            return Self.updateEffective(&state, flag: flag)
-        }
-        action.run()
+        // A stale entry (re-armed or exited meanwhile) does nothing.
+        state.withLock { startWalk($0.deadlineFired(entry)) }.run()
     }
 
     /// Makes this the scope of a nursery: its cancellation also cancels the nursery's children.
     func setNursery(_ nursery: NurseryStorage) {
-        state.withLock { $0.nursery = nursery }
+        state.withLock { $0.setNursery(nursery) }
     }
 
     /// Leaves the scope and decides whether it catches the cancellation that ended its body.
     ///
-    /// Trio's rule (SPEC C5): the scope catches iff it was cancelled itself and no cancellation
-    /// from outside is visible to it (it is shielded, or nothing outside was cancelled).
+    /// Trio's rule (SPEC C5), decided by `CancelScopeStateMachine.exit`.
     func exit(bodyThrewCancellation: Bool) -> Bool {
         // Called by the task that entered the scope, which runs in the enclosing boundary.
         let enclosingCancelled = enclosingChainCancelled
         let caught = state.withLock { state in
-            state.phase = .exited
-            if let entry = state.timerEntry {
-                DeadlineTimer.shared.disarm(entry)
-                state.timerEntry = nil
-            }
             // `bodyTask` is kept: it keeps the task's identity from being reused while the
-            // scope lives (see `TaskIdentity`); `phase` stops every later cancellation here.
-            state.nursery = nil
-            let outsideVisible = (state.outerCancelled || enclosingCancelled) && !state.shield
-            let caught = bodyThrewCancellation && state.cancelCalled && !outsideVisible
-            state.cancelledCaught = caught
+            // scope lives (see `TaskIdentity`); the exited phase stops every later walk.
+            let (caught, disarm) = state.exit(bodyThrewCancellation: bodyThrewCancellation, enclosingCancelled: enclosingCancelled)
+            if let disarm { DeadlineTimer.shared.disarm(disarm) }
             return caught
         }
         // For the task tree: the library task is back in the scope that enclosed this one.
@@ -342,7 +255,7 @@ public final class CancelScope: Sendable {
     /// Called by the task that entered the scope.
     var outsideCancellationVisible: Bool {
         let enclosingCancelled = enclosingChainCancelled
-        return state.withLock { ($0.outerCancelled || enclosingCancelled) && !$0.shield }
+        return state.withLock { $0.outsideCancellationVisible(enclosingCancelled: enclosingCancelled) }
     }
 
     /// Whether the chain above the scope is cancelled (its enclosing boundaries up to a shield,
@@ -403,42 +316,5 @@ extension CancelScope: CustomStringConvertible {
         if s.shield { parts.append("shielded") }
         if s.cancelledCaught { parts.append("caught") }
         return "CancelScope(\(parts.joined(separator: ", ")))"
-    }
-}
-
-/// A strong reference to a boundary's task (a scope body or a nursery child), usable from any
-/// thread to cancel it.
-///
-/// `withUnsafeCurrentTask` hands out a retained reference (the standard library retains the task
-/// for it), and the body task is an unstructured, heap-allocated task, so holding the reference
-/// keeps the task object alive exactly like a `Task` handle does; `cancel()` on it is the same
-/// runtime call as `Task.cancel()`.
-// @unchecked Sendable: the only operation used across threads is `cancel()`, which the runtime
-// makes thread-safe; the reference is dropped when the scope exits.
-struct BodyTaskReference: @unchecked Sendable {
-    private let task: UnsafeCurrentTask
-
-    init(_ task: UnsafeCurrentTask) {
-        self.task = task
-    }
-
-    func cancel() {
-        task.cancel()
-    }
-}
-
-extension CancelScope {
-    /// What the task tree shows of this scope, read in one lock.
-    var treeSnapshot: TaskTree.Scope {
-        state.withLock { state in
-            TaskTree.Scope(
-                deadline: state.deadline,
-                shield: state.shield,
-                cancelCalled: state.cancelCalled,
-                isCancelled: state.effective,
-                cancelReason: state.reason,
-                isNursery: state.nursery != nil
-            )
-        }
     }
 }
