@@ -16,7 +16,7 @@ import Synchronization
 // @unchecked Sendable: `previousMember`, `nextMember` and `isMember` are read and written only while
 // holding the owning `NurseryStorage`'s lock; everything else is immutable, atomic or in `state`.
 @usableFromInline
-final class ChildTask: @unchecked Sendable {
+final class ChildTask: NurseryMember, @unchecked Sendable {
     private static let nextID = Atomic<UInt64>(1)
 
     typealias Waiter = ParkedContinuation<Void, any Error>
