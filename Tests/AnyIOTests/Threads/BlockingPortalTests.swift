@@ -283,7 +283,7 @@ struct BlockingPortalTests {
             let started = Event()
             guard let task = try? portal.startTaskSoon({
                 started.set()
-                try await sleep(for: .seconds(2))
+                try await sleepForever()
             }) else { return "could not start" }
             _ = try? portal.call { try await started.wait() }
             task.cancel()
