@@ -10,8 +10,9 @@
 /// values.
 ///
 /// Invariant: the phase moves idle → entered → exited, once each.
-/// Invariant: once entered, `effective == cancelCalled || (outerCancelled && !shield)` after
-/// every event; `effective` is never true before entry, and never cleared.
+/// Invariant: while entered, `cancelCalled || (outerCancelled && !shield)` implies `effective`
+/// after every event (the converse fails only after a shield was raised late: `effective` is
+/// never cleared); `effective` is never true before entry.
 /// Invariant: `timer` is armed only while entered, with `deadline` in the future and
 /// `cancelCalled` false when it was armed.
 struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
@@ -74,6 +75,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
 
     /// `cancel(reason:)`: only the first reason is kept.
     mutating func cancel(reason: String?) -> Walk? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if !cancelCalled {
             cancelCalled = true
             self.reason = reason
@@ -83,6 +87,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
 
     /// The deadline was set to `newValue` at `now`.
     mutating func setDeadline(_ newValue: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> (TimerChange, Walk?) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         deadline = newValue
         // Armed on entry.
         guard phase == .entered else { return (.none, nil) }
@@ -92,6 +99,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
 
     /// The shield was turned on or off.
     mutating func setShield(_ newValue: Bool) -> Walk? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         shield = newValue
         return updateEffective()
     }
@@ -99,6 +109,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
     /// The body task entered the scope at `now`. `nil` if the scope was entered before (a misuse
     /// the caller reports).
     mutating func enter(bodyTask: BodyTask, now: ContinuousClock.Instant) -> (TimerChange, Walk?)? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard phase == .idle else { return nil }
         phase = .entered
         self.bodyTask = bodyTask
@@ -109,17 +122,26 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
 
     /// The timer entry the caller armed for `TimerChange.arm`.
     mutating func timerArmed(_ entry: Timer) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         timer = entry
     }
 
     /// The task that entered the scope was natively cancelled.
     mutating func cancelFromOutside() -> Walk? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         outerCancelled = true
         return updateEffective()
     }
 
     /// The timer fired `entry`; a stale entry (re-armed or exited meanwhile) does nothing.
     mutating func deadlineFired(_ entry: Timer) -> Walk? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard timer === entry else { return nil }
         timer = nil
         markDeadlineFired()
@@ -128,6 +150,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
 
     /// This is the scope of `nursery`: its cancellation also cancels the nursery's children.
     mutating func setNursery(_ nursery: Nursery) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         self.nursery = nursery
     }
 
@@ -139,6 +164,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
     /// or nothing outside was cancelled). `enclosingCancelled`: the chain above is cancelled,
     /// although that may not have reached `cancelFromOutside` yet.
     mutating func exit(bodyThrewCancellation: Bool, enclosingCancelled: Bool) -> (caught: Bool, disarm: Timer?) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         phase = .exited
         let disarm = timer
         timer = nil
@@ -186,4 +214,13 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
         }
         return change
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type.
+    func _checkInvariants() {
+        if phase == .idle { precondition(!effective) }
+        if phase == .entered { precondition(!(cancelCalled || (outerCancelled && !shield)) || effective) }
+        if timer != nil { precondition(phase == .entered) }
+    }
+    #endif
 }

@@ -75,6 +75,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// A `startSoon` child joins as a member.
     mutating func admitMember(_ child: Child) -> AdmitAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard !isClosed else { return .closed }
         liveCount += 1
         link(child)
@@ -83,6 +86,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// A `start` child is counted but is not a member yet (it runs under its caller's scopes).
     mutating func admitPending(_ child: Child) -> AdmitAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard !isClosed else { return .closed }
         liveCount += 1
         pending.append(child)
@@ -91,6 +97,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// A started `start` child becomes a member: `.admittedCancelled` if the nursery is cancelled.
     mutating func adopt(_ child: Child) -> AdmitAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         removePending(child)
         link(child)
         return isCancelled ? .admittedCancelled : .admitted
@@ -98,6 +107,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// A child's body finished: the owner's waiter to resume (with `true`) if it was the last.
     mutating func childExited(_ child: Child) -> Waiter? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         removePending(child)
         unlink(child)
         liveCount -= 1
@@ -108,6 +120,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// Records a failure; returns whether it is the first (whose reason cancels the nursery).
     mutating func recordFailure(_ failure: Failure) -> Bool {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         failures.append(failure)
         return failures.count == 1
     }
@@ -115,6 +130,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
     /// The scope became effectively cancelled: the members to cancel (later children are
     /// cancelled as they join).
     mutating func cancelChildren() -> [Child] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         isCancelled = true
         if memberCount > 0 { cancellationReachedChildren = true }
         return members
@@ -128,6 +146,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
     /// The owner parks: returns the waiter to resume at once (with `false`) if the last child
     /// exited meanwhile, or stores it.
     mutating func parkOwner(_ waiter: Waiter) -> Waiter? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if liveCount == 0 { return waiter }
         self.waiter = waiter
         return nil
@@ -135,6 +156,9 @@ struct NurseryStateMachine<Child: NurseryMember, Waiter, Failure> {
 
     /// Closes the nursery; returns the failures.
     mutating func close() -> [Failure] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         isClosed = true
         return failures
     }

@@ -90,7 +90,10 @@ struct WaitQueue<Waiter, Payload> {
 
     /// Takes a place at the back of the line. Call in the critical section that decided to wait.
     mutating func register(_ payload: Payload) -> Ticket {
-        entries.append(.registered(payload))
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return entries.append(.registered(payload))
     }
 
     /// The registered waiter `ticket` hands in its continuation.
@@ -98,6 +101,9 @@ struct WaitQueue<Waiter, Payload> {
     /// Returns `.parked` if it is stored, or what to do with it now if it was woken or cancelled
     /// while it was on its way. Traps on a ticket this queue never registered, or parked twice.
     mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if !early.isEmpty, let index = early.firstIndex(where: { $0.ticket == ticket }) {
             let outcome = early.remove(at: index).outcome
             switch outcome {
@@ -125,11 +131,17 @@ struct WaitQueue<Waiter, Payload> {
     /// `CancellationError`, if it was parked; records the cancellation if it has not parked yet;
     /// does nothing if it was woken already (the wake-up won).
     mutating func cancel(_ ticket: Ticket) -> Waiter? {
-        cancelEntry(ticket)?.waiter
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return cancelEntry(ticket)?.waiter
     }
 
     /// `cancel(_:)`, also returning the payload of the waiter if it was still in line.
     mutating func cancelEntry(_ ticket: Ticket) -> (payload: Payload, waiter: Waiter?)? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard let slot = entries.remove(ticket) else { return nil }
         switch slot {
         case .parked(let payload, let waiter):
@@ -147,6 +159,9 @@ struct WaitQueue<Waiter, Payload> {
     /// `park` then resumes it at once. The caller resumes a returned continuation itself (after
     /// the lock), with `error` if one was given, or moves it to another queue.
     mutating func unparkFirst(failing error: (any Error)? = nil) -> (ticket: Ticket, payload: Payload, waiter: Waiter?)? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard let (ticket, slot) = entries.popFirst() else { return nil }
         switch slot {
         case .parked(let payload, let waiter):
@@ -161,6 +176,9 @@ struct WaitQueue<Waiter, Payload> {
     /// resumed after the lock (with `error` if one was given). Waiters that have not parked yet
     /// are recorded, as in ``unparkFirst(failing:)``.
     mutating func unparkAll(failing error: (any Error)? = nil) -> [Waiter] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         var waiters: [Waiter] = []
         waiters.reserveCapacity(entries.count)
         while let (_, _, waiter) = unparkFirst(failing: error) {
@@ -174,7 +192,10 @@ struct WaitQueue<Waiter, Payload> {
     /// only be woken, never cancelled.
     @discardableResult
     mutating func enqueueParked(_ payload: Payload, _ waiter: Waiter) -> Ticket {
-        entries.append(.parked(payload, waiter))
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return entries.append(.parked(payload, waiter))
     }
 
     #if ANYIO_INTERNAL_CHECKS

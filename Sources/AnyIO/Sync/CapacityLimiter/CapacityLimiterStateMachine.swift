@@ -84,6 +84,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
 
     /// A non-blocking acquire for `borrower`.
     mutating func tryAcquire(_ borrower: Borrower) -> TryAcquireAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if borrowers.contains(borrower) || waitingBorrowers.contains(borrower) {
             // Borrowing twice is refused (AnyIO raises RuntimeError).
             return .alreadyBorrowing
@@ -100,6 +103,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     /// An `acquire()` for `borrower` that passed its cancellation check: takes a free token or
     /// registers.
     mutating func acquire(borrower: Borrower) -> AcquireAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch tryAcquire(borrower) {
         case .acquired:
             // Took a free token.
@@ -116,12 +122,18 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
 
     /// A registered `acquire()` hands in its continuation.
     mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiting `acquire()` was cancelled: the continuation to fail, if it had parked and was not
     /// handed a token (a token handed over wins).
     mutating func cancel(_ ticket: Ticket) -> Waiter? {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard let (borrower, waiter) = waiters.cancelEntry(ticket) else { return nil }
         waitingBorrowers.remove(borrower)
         return waiter
@@ -129,6 +141,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
 
     /// `borrower` gives its token back; it goes to the first waiter if one now fits.
     mutating func release(_ borrower: Borrower) -> ReleaseAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard borrowers.remove(borrower) != nil else {
             // Releasing a token it does not hold is a programmer error; nothing changes.
             return .notHolding
@@ -140,6 +155,9 @@ struct CapacityLimiterStateMachine<Borrower: Hashable, Waiter> {
     /// Changes the number of tokens. Raising it hands the new tokens to waiters at once; lowering
     /// it below the number borrowed takes nothing back.
     mutating func setTotalTokens(_ newValue: Int) -> SetTotalTokensAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         assert(newValue >= 0)
         totalTokens = newValue
         // Hand out every token that now fits, first come first served.

@@ -84,6 +84,9 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
 
     /// A non-blocking acquire: `.acquired`, `.mustWait`, `.alreadyHeld` or `.broken`.
     mutating func tryAcquire(_ caller: Owner) -> AcquireAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch state {
         case .unlocked:
             state = .locked(owner: caller)
@@ -98,6 +101,9 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
     /// An `acquire()` that passed its cancellation check: takes the lock, or registers the caller
     /// (`.park`) behind the others.
     mutating func acquire(_ caller: Owner) -> AcquireAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         let action = tryAcquire(caller)
         guard action == .mustWait else { return action }
         return .park(waiters.register(caller))
@@ -105,13 +111,19 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
 
     /// A registered `acquire()` hands in its continuation.
     mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiting `acquire()` was cancelled: the continuation to fail, if it had parked and was
     /// not handed the lock (a hand-off wins).
     mutating func cancel(_ ticket: Ticket) -> Waiter? {
-        waiters.cancel(ticket)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.cancel(ticket)
     }
 
     /// Queues a parked continuation for the lock on behalf of `owner`, moved here from a
@@ -119,6 +131,9 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
     /// the lock back also when cancelled). Returns `.resume` if the lock was free (`owner` holds it
     /// now), `.fail` if it is broken, `.parked` if it was queued.
     mutating func repark(_ owner: Owner, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch state {
         case .unlocked:
             state = .locked(owner: owner)
@@ -135,6 +150,9 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
     }
 
     mutating func release(_ caller: Owner) -> ReleaseAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch state {
         case .unlocked:
             return .notOwner(holder: nil)
@@ -155,6 +173,9 @@ struct LockStateMachine<Owner: Hashable, Waiter> {
     /// The task `ended` has finished; if it still holds the lock, the lock breaks (Trio 0.27), and
     /// every waiter is to be failed with `error` (returned: the parked ones).
     mutating func ownerEnded(_ ended: Owner, error: any Error) -> [Waiter] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard case .locked(let owner) = state, owner == ended else { return [] }
         state = .broken(error: error)
         return waiters.unparkAll(failing: error)

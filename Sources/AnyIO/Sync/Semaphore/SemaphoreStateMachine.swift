@@ -54,6 +54,9 @@ struct SemaphoreStateMachine<Waiter> {
 
     /// A non-blocking acquire: takes a permit if one is free.
     mutating func tryAcquire() -> Bool {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         // No barging: a free permit implies an empty queue (invariant), so the check is enough.
         guard value > 0 else { return false }
         value -= 1
@@ -62,6 +65,9 @@ struct SemaphoreStateMachine<Waiter> {
 
     /// An `acquire()` that passed its cancellation check: takes a free permit or registers.
     mutating func acquire() -> AcquireAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if tryAcquire() { return .acquired }
         // None free: wait behind the others, FIFO.
         return .park(waiters.register())
@@ -69,17 +75,26 @@ struct SemaphoreStateMachine<Waiter> {
 
     /// A registered `acquire()` hands in its continuation.
     mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiting `acquire()` was cancelled: the continuation to fail, if it had parked and was
     /// not handed a permit (a permit handed over wins).
     mutating func cancel(_ ticket: Ticket) -> Waiter? {
-        waiters.cancel(ticket)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.cancel(ticket)
     }
 
     /// `release()`: hands the permit to the first waiter, or adds it to the value.
     mutating func release() -> ReleaseAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if let (_, _, waiter) = waiters.unparkFirst() {
             // Someone waits, so value == 0 (invariant): the permit goes straight to the first.
             return waiter.map { .resume($0) } ?? .none
