@@ -17,6 +17,11 @@ let package = Package(
         .library(name: "AnyIOTesting", targets: ["AnyIOTesting"]),
         .executable(name: "anyio-demo", targets: ["anyio-demo"]),
     ],
+    dependencies: [
+        // Documentation only (`swift package generate-documentation --target AnyIO`); no target
+        // depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
+    ],
     targets: [
         // The core: standard library, Synchronization and the platform C library only.
         .target(name: "AnyIO", swiftSettings: strictSettings),

@@ -25,7 +25,8 @@ import Synchronization
 /// @Test func serverStops() async throws {
 ///     try await withAnyIOTest(timeLimit: .seconds(5)) {
 ///         try await withNursery { nursery in
-///             nursery.startSoon { try await serve() }
+///             nursery.startSoon(name: "server") { try await sleepForever() }  // serves until cancelled
+///             try await waitAllTasksBlocked()              // this test's tasks only: the server is parked
 ///             nursery.cancel()
 ///         }
 ///     }

@@ -10,7 +10,8 @@ import Testing
 /// snippet stands; keep the two in step.
 @Suite("Documentation snippets", .timeLimit(.minutes(1)))
 struct DocSnippetTests {
-    // Docs.docc/CancelScopesAndNurseries.md, "Starting a task and waiting for it to be ready".
+    // Docs.docc/CancelScopesAndNurseries.md, "Starting a task and waiting for it to be ready";
+    // the same snippet stands in the doc comments of `Nursery.start` and `TaskStatus`.
     @Test("start: a worker hands back the stream that feeds it")
     func startWorker() async throws {
         try await withNursery { nursery in

@@ -68,15 +68,3 @@ extension ChildTask {
     }
 }
 
-/// The name of the running Swift task, for a task the library did not start.
-func foreignTaskName() -> String {
-    #if compiler(>=6.2)
-    if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, *), let name = Task.name {
-        return name
-    }
-    #endif
-    return unnamedTaskName
-}
-
-/// The name of a task the library did not start that has no Swift task name.
-let unnamedTaskName = "unnamed Swift task"

@@ -97,3 +97,10 @@ struct TaskTreeBuilder {
         )
     }
 }
+
+extension TaskTreeTag {
+    /// The task tree of the roots carrying this tag.
+    package var taskTree: TaskTree {
+        TaskTreeBuilder(tag: self).build()
+    }
+}

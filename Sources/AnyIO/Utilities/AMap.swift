@@ -129,7 +129,7 @@ private func mapConcurrently<Elements: AsyncIteratorProtocol, T: Sendable>(
     line: UInt,
     _ transform: @escaping @Sendable (Elements.Element) async throws -> T
 ) async throws -> [T] where Elements.Element: Sendable {
-    let site = TaskName.callSite(fileID: fileID, line: line).text
+    let site = callSiteName(fileID: fileID, line: line)
     // One permit per transform that may run; a child gives its permit back when it ends. The
     // permit is taken before the element, so that no element is held while waiting for a slot.
     let slotsFree = Semaphore(initialValue: maxConcurrency)

@@ -60,7 +60,7 @@ public func asCompleted<T: Sendable, R>(
     line: UInt = #line,
     _ body: (AsCompletedSequence<T>) async throws -> R
 ) async throws -> R {
-    let site = TaskName.callSite(fileID: fileID, line: line).text
+    let site = callSiteName(fileID: fileID, line: line)
     // Unbounded, so that an operation's send never waits: its value is delivered (or dropped
     // once `body` is done) without a checkpoint between finishing and reporting.
     let (send, receive) = makeMemoryObjectStream(of: T.self, bufferSize: .max)

@@ -50,7 +50,7 @@ public func gather<T: Sendable>(
     line: UInt = #line,
     _ operations: [@Sendable () async throws -> T]
 ) async throws -> [T] {
-    let site = TaskName.callSite(fileID: fileID, line: line).text
+    let site = callSiteName(fileID: fileID, line: line)
     let slots = operations.map { _ in OperationResultSlot<T>() }
     try await withNursery(isolation: isolation, fileID: fileID, line: line) { nursery in
         for (index, operation) in operations.enumerated() {
@@ -290,7 +290,7 @@ private func gatherTuple<each T: Sendable>(
     line: UInt,
     _ operations: repeat @escaping @Sendable () async throws -> each T
 ) async throws -> (repeat each T) {
-    let site = TaskName.callSite(fileID: fileID, line: line).text
+    let site = callSiteName(fileID: fileID, line: line)
     let slots = (repeat OperationResultSlot<each T>())
     try await withNursery(isolation: isolation, fileID: fileID, line: line) { nursery in
         var index = 0

@@ -195,9 +195,8 @@ public final class CancelScope: Sendable {
             guard let logicalTask = enclosing?.logicalTask ?? root else {
                 fatalError("AnyIO: internal error: an outermost cancel scope was entered without its task")
             }
-            let now = ContinuousClock.now
             let (action, child) = state.withLock { state -> (CancelAction, ChildTask?) in
-                guard let (change, walk) = state.enter(bodyTask: reference, now: now) else {
+                guard let (change, walk) = state.enter(bodyTask: reference, now: ContinuousClock.now) else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
                 }
                 // The only write of `entry` (see its invariant).

@@ -106,9 +106,9 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
         return updateEffective()
     }
 
-    /// The body task entered the scope at `now`. `nil` if the scope was entered before (a misuse
-    /// the caller reports).
-    mutating func enter(bodyTask: BodyTask, now: ContinuousClock.Instant) -> (TimerChange, Walk?)? {
+    /// The body task entered the scope at `now` (read only if there is a deadline). `nil` if the
+    /// scope was entered before (a misuse the caller reports).
+    mutating func enter(bodyTask: BodyTask, now: @autoclosure () -> ContinuousClock.Instant) -> (TimerChange, Walk?)? {
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
@@ -116,7 +116,7 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
         phase = .entered
         self.bodyTask = bodyTask
         // A deadline that already passed cancels on entry.
-        let change = deadline == nil ? TimerChange.none : rearm(now: now)
+        let change = deadline == nil ? TimerChange.none : rearm(now: now())
         return (change, updateEffective())
     }
 

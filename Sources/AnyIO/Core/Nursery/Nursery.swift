@@ -36,9 +36,15 @@ public final class Nursery: Sendable {
     /// still starts and is cancelled at its first checkpoint. Not a checkpoint (not `async`).
     ///
     /// ```swift
+    /// let (send, receive) = makeMemoryObjectStream(of: Int.self)
     /// try await withNursery { nursery in
-    ///     nursery.startSoon(name: "heartbeat") { try await heartbeat() }
-    ///     nursery.startSoon { try await serve() }
+    ///     nursery.startSoon(name: "producer") {
+    ///         defer { send.close() }                    // ends the consumer's loop
+    ///         for n in 1...3 { try await send.send(n) }
+    ///     }
+    ///     nursery.startSoon {                           // named after this line
+    ///         for try await n in receive { print("got", n) }
+    ///     }
     /// }
     /// ```
     ///
@@ -95,11 +101,13 @@ public final class Nursery: Sendable {
     /// starts and is cancelled at its first checkpoint.
     ///
     /// ```swift
-    /// let port = try await nursery.start(name: "server") { (status: consuming TaskStatus<Int>) in
-    ///     let listener = try await makeListener()
-    ///     status.started(listener.port)
-    ///     try await listener.serve()
+    /// let jobs = try await nursery.start(name: "worker") {
+    ///     (status: consuming TaskStatus<MemoryObjectSendStream<String>>) in
+    ///     let (send, receive) = makeMemoryObjectStream(of: String.self, bufferSize: 16)
+    ///     status.started(send)   // `start` returns now, with the stream
+    ///     for try await job in receive { print("working on", job) }
     /// }
+    /// try await jobs.send("first job")
     /// ```
     ///
     /// - Parameters:

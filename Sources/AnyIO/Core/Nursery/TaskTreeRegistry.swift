@@ -75,11 +75,6 @@ final class TaskTreeRegistry: Sendable {
 }
 
 extension TaskTreeTag {
-    /// The task tree of the roots carrying this tag.
-    package var taskTree: TaskTree {
-        TaskTreeBuilder(tag: self).build()
-    }
-
     /// Cancels the nurseries at the roots carrying this tag (a test's leaked tasks).
     package func cancelRoots(reason: String) {
         for root in TaskTreeRegistry.shared.roots(tag: self) {

@@ -10,10 +10,10 @@
 /// AnyIO can only report at run time.
 ///
 /// ```swift
-/// let port = try await nursery.start { (status: consuming TaskStatus<Int>) in
-///     let listener = try await bind()
-///     status.started(listener.port)
-///     try await listener.serve()
+/// let jobs = try await nursery.start { (status: consuming TaskStatus<MemoryObjectSendStream<String>>) in
+///     let (send, receive) = makeMemoryObjectStream(of: String.self, bufferSize: 16)
+///     status.started(send)
+///     for try await job in receive { print("working on", job) }
 /// }
 /// ```
 ///
