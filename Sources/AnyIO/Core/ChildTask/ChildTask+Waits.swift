@@ -68,6 +68,14 @@ extension ChildTask {
         state.withLock { $0.blockedOn = resource }
     }
 
+    /// The task got `resource` after waiting for it: it is no longer blocked on it, and holds it.
+    func acquiredAfterWait(_ resource: any BlockingResource & HeldResource) {
+        state.withLock { state in
+            state.blockedOn = nil
+            state.heldResources.append(resource)
+        }
+    }
+
     /// What introspection reads of this task, in one lock.
     var introspectionSnapshot: (
         innermostScope: CancelScope?, nurseries: [NurseryStorage], begun: Bool, blockedOn: (any BlockingResource)?

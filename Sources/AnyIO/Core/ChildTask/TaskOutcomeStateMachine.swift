@@ -29,25 +29,45 @@ struct TaskOutcomeStateMachine<Outcome, Waiter> {
 
     /// `value`: the outcome if known, or the caller registers.
     mutating func wait() -> WaitAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if let outcome { return .ready(outcome) }
         return .park(waiters.register())
     }
 
     /// A registered `value` call hands in its continuation.
     mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiting `value` call was cancelled: the continuation to fail, if it had parked and the
     /// outcome had not arrived (an outcome that arrived first wins).
     mutating func cancel(_ ticket: Ticket) -> Waiter? {
-        waiters.cancel(ticket)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.cancel(ticket)
     }
 
     /// The body ended with `outcome`: the waiters to resume normally (they then read it).
     mutating func complete(_ outcome: Outcome) -> [Waiter] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if self.outcome != nil { fatalError("AnyIO: internal error: a task completed twice") }
         self.outcome = outcome
         return waiters.unparkAll()
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type.
+    func _checkInvariants() {
+        precondition(outcome == nil || waiters.isEmpty)
+        waiters._checkInvariants()
+    }
+    #endif
 }

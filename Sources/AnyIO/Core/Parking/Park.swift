@@ -24,6 +24,7 @@
 ///
 /// - Parameters:
 ///   - kind: What the task waits on, for the task tree and `waitAllTasksBlocked()`.
+///   - caller: The waiting logical task, if the primitive has it at hand already (a lock's owner).
 ///   - park: Hands the continuation to the primitive (under its lock) and returns what to do with
 ///     it: keep it parked, or resume it now. Runs once, synchronously.
 ///   - cancel: The cancellation handler: takes the waiter out of the primitive (under its lock)
@@ -32,10 +33,16 @@
 /// - Throws: The error the waiter was resumed with: `CancellationError` if it was cancelled.
 nonisolated(nonsending) func park(
     on kind: WaitKind,
+    caller: LogicalTask? = nil,
     _ park: (ParkedContinuation<Void, any Error>) -> ParkOutcome<ParkedContinuation<Void, any Error>>,
     cancel: @Sendable () -> ParkedContinuation<Void, any Error>?
 ) async throws {
-    let mark = WaitMark.begin(kind)
+    let mark: WaitMark
+    if let caller {
+        mark = WaitMark.begin(kind, caller: caller)
+    } else {
+        mark = WaitMark.begin(kind)
+    }
     try await withTaskCancellationHandler {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             park(ParkedContinuation(continuation, mark)).settle()

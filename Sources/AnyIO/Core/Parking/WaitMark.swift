@@ -89,6 +89,14 @@ struct WaitMark: Sendable {
         return WaitMark(child: child, sequence: child.beginWait(kind, until: deadline))
     }
 
+    /// `begin(_:until:)` for a caller whose logical task is known already (saves finding the
+    /// running task's boundary again).
+    static func begin(_ kind: WaitKind, caller: LogicalTask) -> WaitMark {
+        CheckpointProbe.countSchedulePoint()
+        guard let child = caller.child else { return .none }
+        return WaitMark(child: child, sequence: child.beginWait(kind, until: nil))
+    }
+
     /// The wait is over.
     @usableFromInline
     func end() {

@@ -15,8 +15,8 @@
 /// 3. ``cancel(_:)``: the caller's cancellation handler, at any time, even before step 2.
 ///
 /// Meanwhile the primitive wakes waiters with ``unparkFirst(failing:)`` /
-/// ``unparkAll(failing:)``, and may move a waiter to another queue (``takeFirst()`` and
-/// ``enqueueParked(_:_:)``, Trio's `repark`). A waiter woken or cancelled between steps 1 and 2
+/// ``unparkAll(failing:)``, and may move a waiter to another queue (``unparkFirst(failing:)``,
+/// then ``enqueueParked(_:_:)`` on the other queue: Trio's `repark`). A waiter woken or cancelled between steps 1 and 2
 /// is recorded, and step 2 then returns what to do with the continuation at once
 /// (cancel-before-suspend, wake-before-suspend). `park(on:park:cancel:)` does the asynchronous
 /// half once for every primitive.

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// A notified waiter is not resumed to take the lock back itself: `notify` (which holds the lock)
 /// moves its continuation into the lock's FIFO queue (Trio's repark), so woken waiters get the
-/// lock back in the order they were notified, whatever order the threads run them in. Read with
-/// `LockStorage.repark`.
+/// lock back in the order they were notified, whatever order the threads run them in. (A waiter
+/// notified in the instant between its registration and its parking joins the lock's queue when
+/// it parks, behind those moved already.) Read with `LockStorage.repark`.
 final class ConditionStorage: Sendable {
     typealias Waiter = ParkedContinuation<Void, any Error>
 

@@ -27,23 +27,43 @@ struct EventStateMachine<Waiter> {
 
     /// `wait()`: returns at once if set, or registers the caller.
     mutating func wait() -> WaitAction {
-        isSet ? .ready : .park(waiters.register())
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return isSet ? .ready : .park(waiters.register())
     }
 
     /// A registered waiter hands in its continuation.
     mutating func park(_ ticket: WaitQueue<Waiter, Void>.Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiter was cancelled: the continuation to fail, if it had parked and was not woken.
     mutating func cancel(_ ticket: WaitQueue<Waiter, Void>.Ticket) -> Waiter? {
-        waiters.cancel(ticket)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.cancel(ticket)
     }
 
     /// `set()`: the waiters to resume normally (none if it was set already).
     mutating func set() -> [Waiter] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard !isSet else { return [] }
         isSet = true
         return waiters.unparkAll()
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type.
+    func _checkInvariants() {
+        precondition(!isSet || waiters.isEmpty)
+        waiters._checkInvariants()
+    }
+    #endif
 }

@@ -74,6 +74,9 @@ struct FutureStateMachine<Value, Waiter> {
 
     /// Sets the return value (`.success`) or the error (`.failure`).
     mutating func finish(_ outcome: Result<Value, any Error>) -> FinishAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch state {
         case .pending:
             // First outcome: store it and wake everyone.
@@ -89,6 +92,9 @@ struct FutureStateMachine<Value, Waiter> {
 
     /// `Future.cancel()`: finishes a pending future as cancelled.
     mutating func cancelFuture() -> FinishAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         switch state {
         case .pending:
             // Cancelled before any outcome: wake everyone, who then see `.cancelled`.
@@ -101,17 +107,34 @@ struct FutureStateMachine<Value, Waiter> {
 
     /// `wait()`: returns at once if finished, or registers the caller.
     mutating func wait() -> WaitAction {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         if case .pending = state { return .park(waiters.register()) }
         return .ready
     }
 
     /// A registered waiter hands in its continuation.
     mutating func park(_ ticket: WaitQueue<Waiter, Void>.Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
-        waiters.park(ticket, waiter)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.park(ticket, waiter)
     }
 
     /// A waiter was cancelled: the continuation to fail, if it had parked and was not woken.
     mutating func cancelWaiter(_ ticket: WaitQueue<Waiter, Void>.Ticket) -> Waiter? {
-        waiters.cancel(ticket)
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
+        return waiters.cancel(ticket)
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type.
+    func _checkInvariants() {
+        precondition(status == .pending || waiters.isEmpty)
+        waiters._checkInvariants()
+    }
+    #endif
 }
