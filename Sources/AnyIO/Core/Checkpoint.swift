@@ -17,7 +17,8 @@
 ///    walk makes every checkpoint that starts after *any* cancellation returned see it.
 ///
 /// Cost, when nothing is being cancelled: one load of the walk count, the native check, one
-/// task-local read, and the native check of the root task. The chain is walked only while some
+/// task-local read, and the native check of the root task (not even the task-identity check of
+/// `currentBoundary()`). The chain is walked only while some
 /// cancellation is propagating, or the root task is natively cancelled.
 @inline(__always)
 func isCurrentlyCancelled() -> Bool {
@@ -25,7 +26,14 @@ func isCurrentlyCancelled() -> Bool {
     // cancelled our task natively already (see `CancelWalks`).
     let walking = CancelWalks.anyInFlight
     if Task.isCancelled { return true }
-    return isCancelled(in: currentBoundary(), walking: walking)
+    // The raw task-local binding, without `currentBoundary()`'s check that it belongs to this
+    // task: in the common case (no walk, root task not cancelled) the answer is "not cancelled"
+    // whichever task the binding belongs to (a foreign task that inherited it answers with its
+    // native flag, read above), so the identity check is only paid when a walk may be needed.
+    guard let boundary = TaskContext.boundary else { return false }
+    if !walking, boundary.rootTask?.task.isCancelled != true { return false }
+    guard boundary.runsInCurrentTask else { return false }
+    return boundary.isCancelledAlongChain
 }
 
 /// The second half of `isCurrentlyCancelled()`, for a task that is not natively cancelled and
