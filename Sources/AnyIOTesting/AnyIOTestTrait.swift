@@ -13,7 +13,7 @@ public import Testing
 /// ```swift
 /// @Suite(.anyIO(timeLimit: .seconds(5)))
 /// struct ServerTests {
-///     @Test func stops() async throws { … }
+///     @Test func stops() async throws { try await LowLevel.checkpoint() }
 /// }
 /// ```
 ///
@@ -56,7 +56,7 @@ extension Trait where Self == AnyIOTestTrait {
     /// ```swift
     /// @Test(.anyIO(timeLimit: .seconds(5)))
     /// func drains() async throws {
-    ///     try await withNursery { nursery in … }
+    ///     try await withNursery { nursery in nursery.startSoon { try await LowLevel.checkpoint() } }
     /// }
     /// ```
     ///

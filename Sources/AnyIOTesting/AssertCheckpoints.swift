@@ -14,7 +14,8 @@ import AnyIO
 /// keeps that promise:
 ///
 /// ```swift
-/// try await assertCheckpoints { try await myQueue.put(1) }
+/// let (send, receive) = makeMemoryObjectStream(of: Int.self, bufferSize: 1)
+/// try await assertCheckpoints { try await send.send(1) }
 /// ```
 ///
 /// Only the library's checkpoints count: a `Task.yield()` or `Task.sleep` of your own does not.
@@ -59,6 +60,7 @@ public func assertCheckpoints<T>(
 /// a synchronous fast path) really has no checkpoint. Checked whether `body` returns or throws:
 ///
 /// ```swift
+/// let lock = Lock()
 /// await assertNoCheckpoints { #expect(lock.tryAcquire()) }
 /// ```
 ///

@@ -12,7 +12,7 @@
 ///
 /// ```swift
 /// do {
-///     try await sequencer.step(2) { … }
+///     try await sequencer.step(2) { print(2) }
 /// } catch let error as SequencerError where error.code == .broken {
 ///     print("an earlier step was cancelled:", error)
 /// }
