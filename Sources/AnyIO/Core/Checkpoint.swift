@@ -31,7 +31,7 @@ func isCurrentlyCancelled() -> Bool {
     // whichever task the binding belongs to (a foreign task that inherited it answers with its
     // native flag, read above), so the identity check is only paid when a walk may be needed.
     guard let boundary = TaskContext.boundary else { return false }
-    if !walking, boundary.rootTask?.task.isCancelled != true { return false }
+    if !walking, !boundary.rootTaskIsCancelled { return false }
     guard boundary.runsInCurrentTask else { return false }
     return boundary.isCancelledAlongChain
 }
@@ -43,7 +43,7 @@ private func isCancelled(in boundary: (any CancelBoundary)?, walking: Bool) -> B
     guard let boundary else { return false }
     // A foreign task at the top may be in the runtime's `Task.cancel()`, which our handlers only
     // hear of after it set the task's flag; a second `Task.cancel()` returns before that.
-    if !walking, boundary.rootTask?.task.isCancelled != true { return false }
+    if !walking, !boundary.rootTaskIsCancelled { return false }
     return boundary.isCancelledAlongChain
 }
 

@@ -30,6 +30,9 @@ protocol CancelBoundary: AnyObject, Sendable {
     /// called `start`), whose native cancellation reaches this boundary unless a shield is in
     /// between; `nil` if none. Lock-free, for code inside this boundary.
     var rootTask: ForeignTaskReference? { get }
+    /// Whether `rootTask` is natively cancelled: the checkpoint's fast path, answered in place so
+    /// that no reference is returned across the protocol (no retain and release per checkpoint).
+    var rootTaskIsCancelled: Bool { get }
     /// The boundary that encloses this one, or `nil` at the top of the library's tree (for the
     /// task tree; may take a lock).
     var enclosingBoundary: (any CancelBoundary)? { get }

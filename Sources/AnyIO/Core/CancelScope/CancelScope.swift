@@ -285,6 +285,7 @@ extension CancelScope: CancelBoundary {
     }
     var taskIdentity: TaskIdentity { TaskIdentity(bits: bodyTaskIdentity.load(ordering: .relaxed)) }
     var rootTask: ForeignTaskReference? { entry?.rootTask }
+    var rootTaskIsCancelled: Bool { entry?.rootTask?.task.isCancelled == true }
     var enclosingBoundary: (any CancelBoundary)? { entry?.enclosing }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) {
         state.withLock { ($0.deadline, $0.shield) }
