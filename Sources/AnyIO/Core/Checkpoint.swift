@@ -18,8 +18,8 @@
 ///
 /// Cost, when nothing is being cancelled: one load of the walk count, the native check, one
 /// task-local read, and the native check of the root task (not even the task-identity check of
-/// `currentBoundary()`). The chain is walked only while some
-/// cancellation is propagating, or the root task is natively cancelled.
+/// `currentBoundary()`). The chain is walked only while some cancellation is propagating, or the
+/// root task is natively cancelled.
 @inline(__always)
 func isCurrentlyCancelled() -> Bool {
     // Read before the native flag: zero means every walk that set a flag we could see has
@@ -30,20 +30,20 @@ func isCurrentlyCancelled() -> Bool {
     // task: in the common case (no walk, root task not cancelled) the answer is "not cancelled"
     // whichever task the binding belongs to (a foreign task that inherited it answers with its
     // native flag, read above), so the identity check is only paid when a walk may be needed.
-    guard let boundary = TaskContext.boundary else { return false }
-    if !walking, !boundary.rootTaskIsCancelled { return false }
-    guard boundary.runsInCurrentTask else { return false }
-    return boundary.isCancelledAlongChain
+    return isCancelled(in: TaskContext.boundary, walking: walking, checkingIdentity: true)
 }
 
 /// The second half of `isCurrentlyCancelled()`, for a task that is not natively cancelled and
-/// runs in `boundary`; `walking` was read before the native flag.
+/// whose task-local binding is `boundary`; `walking` was read before the native flag. With
+/// `checkingIdentity`, a binding inherited from another task (`currentBoundary()`) counts as none,
+/// checked only once a walk may be needed.
 @inline(__always)
-private func isCancelled(in boundary: (any CancelBoundary)?, walking: Bool) -> Bool {
+private func isCancelled(in boundary: (any CancelBoundary)?, walking: Bool, checkingIdentity: Bool) -> Bool {
     guard let boundary else { return false }
     // A foreign task at the top may be in the runtime's `Task.cancel()`, which our handlers only
     // hear of after it set the task's flag; a second `Task.cancel()` returns before that.
     if !walking, !boundary.rootTaskIsCancelled { return false }
+    if checkingIdentity, !boundary.runsInCurrentTask { return false }
     return boundary.isCancelledAlongChain
 }
 
@@ -62,7 +62,9 @@ func throwIfCancelledGettingLogicalTask() throws -> LogicalTask {
     let walking = CancelWalks.anyInFlight
     let nativelyCancelled = Task.isCancelled
     let boundary = currentBoundary()
-    if nativelyCancelled || isCancelled(in: boundary, walking: walking) { throw CancellationError() }
+    if nativelyCancelled || isCancelled(in: boundary, walking: walking, checkingIdentity: false) {
+        throw CancellationError()
+    }
     return boundary?.logicalTask ?? currentLogicalTask()
 }
 

@@ -106,7 +106,7 @@ struct TaskIdentity: Hashable, Sendable {
 }
 
 /// How many cancellation walks are under way in the process: a canceller that set a boundary's
-/// flag and is cancelling the tasks below it natively (`CancelScope.CancelAction`,
+/// flag and is cancelling the tasks below it natively (`CancelScopeStateMachine.Walk.run`,
 /// `ChildTask.cancel`).
 ///
 /// Invariant: a walk is counted before its flag is set and uncounted after every task below was

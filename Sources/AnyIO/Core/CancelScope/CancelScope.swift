@@ -46,23 +46,6 @@ public final class CancelScope: Sendable {
         let rootTask: ForeignTaskReference?
     }
 
-    /// What the caller of a state transition must do after releasing the lock.
-    struct CancelAction {
-        var bodyTask: BodyTaskReference?
-        var nursery: NurseryStorage?
-        /// Whether this action is a walk counted in `CancelWalks` (it set the flag).
-        var isWalk = false
-        static let none = CancelAction()
-
-        func run() {
-            guard isWalk else { return }
-            // Outside the lock: cancelling a task runs its cancellation handlers synchronously.
-            bodyTask?.cancel()
-            nursery?.cancelChildren()
-            CancelWalks.end()
-        }
-    }
-
     /// The scope's state (see `CancelScopeStateMachine`). Every access is one event under the lock.
     let state: StateLock<Machine>
     /// Mirrors `Machine.effective` for the lock-free check in every checkpoint.
@@ -102,7 +85,7 @@ public final class CancelScope: Sendable {
     ///   (``cancelReason``).
     /// - SeeAlso: AnyIO `CancelScope.cancel(reason)`.
     public func cancel(reason: String? = nil) {
-        state.withLock { startWalk($0.cancel(reason: reason)) }.run()
+        state.withLock { startWalk($0.cancel(reason: reason)) }?.run()
     }
 
     /// The instant at which the scope cancels itself, or `nil` for none.
@@ -119,7 +102,7 @@ public final class CancelScope: Sendable {
                 let (change, walk) = state.setDeadline(newValue, now: now)
                 apply(change, &state)
                 return startWalk(walk)
-            }.run()
+            }?.run()
         }
     }
 
@@ -136,7 +119,7 @@ public final class CancelScope: Sendable {
             state.withLock { state in
                 shieldFlag.store(newValue, ordering: .releasing)
                 return startWalk(state.setShield(newValue))
-            }.run()
+            }?.run()
         }
     }
 
@@ -161,12 +144,12 @@ public final class CancelScope: Sendable {
     // MARK: - Effects of the state machine's events (lock held by the caller)
 
     /// A walk the state machine asked for: counted and flagged under the lock, run after it.
-    private func startWalk(_ walk: Machine.Walk?) -> CancelAction {
-        guard let walk else { return .none }
-        // Counted before the flag is set, uncounted after the walk (see `CancelWalks`).
+    private func startWalk(_ walk: Machine.Walk?) -> Machine.Walk? {
+        guard let walk else { return nil }
+        // Counted before the flag is set, uncounted after the walk (`Walk.run`, see `CancelWalks`).
         CancelWalks.begin()
         flag.store(true, ordering: .releasing)
-        return CancelAction(bodyTask: walk.bodyTask, nursery: walk.nursery, isWalk: true)
+        return walk
     }
 
     /// Disarms and arms the deadline timer as the state machine asked.
@@ -195,7 +178,7 @@ public final class CancelScope: Sendable {
             guard let logicalTask = enclosing?.logicalTask ?? root else {
                 fatalError("AnyIO: internal error: an outermost cancel scope was entered without its task")
             }
-            let (action, child) = state.withLock { state -> (CancelAction, ChildTask?) in
+            let (walk, child) = state.withLock { state -> (Machine.Walk?, ChildTask?) in
                 guard let (change, walk) = state.enter(bodyTask: reference, now: ContinuousClock.now) else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
                 }
@@ -208,7 +191,7 @@ public final class CancelScope: Sendable {
                 apply(change, &state)
                 return (startWalk(walk), logicalTask.child)
             }
-            action.run()
+            walk?.run()
             // For the task tree: the library task's innermost scope is this one now.
             child?.scopeEntered(self)
         }
@@ -216,13 +199,13 @@ public final class CancelScope: Sendable {
 
     /// The task that entered the scope was natively cancelled (called from its cancellation handler).
     func cancelFromOutside() {
-        state.withLock { startWalk($0.cancelFromOutside()) }.run()
+        state.withLock { startWalk($0.cancelFromOutside()) }?.run()
     }
 
     /// The timer fired `entry`.
     func deadlineReached(_ entry: TimerEntry) {
         // A stale entry (re-armed or exited meanwhile) does nothing.
-        state.withLock { startWalk($0.deadlineFired(entry)) }.run()
+        state.withLock { startWalk($0.deadlineFired(entry)) }?.run()
     }
 
     /// Makes this the scope of a nursery: its cancellation also cancels the nursery's children.
@@ -316,5 +299,15 @@ extension CancelScope: CustomStringConvertible {
         if s.shield { parts.append("shielded") }
         if s.cancelledCaught { parts.append("caught") }
         return "CancelScope(\(parts.joined(separator: ", ")))"
+    }
+}
+
+extension CancelScopeStateMachine.Walk where BodyTask == BodyTaskReference, Nursery == NurseryStorage {
+    /// Carries out a walk that `CancelScope.startWalk` counted and flagged: outside the lock,
+    /// because cancelling a task runs its cancellation handlers synchronously.
+    func run() {
+        bodyTask?.cancel()
+        nursery?.cancelChildren()
+        CancelWalks.end()
     }
 }

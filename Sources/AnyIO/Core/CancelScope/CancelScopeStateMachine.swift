@@ -224,3 +224,5 @@ struct CancelScopeStateMachine<BodyTask, Timer: AnyObject, Nursery> {
     }
     #endif
 }
+
+extension CancelScopeStateMachine.Walk: Sendable where BodyTask: Sendable, Nursery: Sendable {}

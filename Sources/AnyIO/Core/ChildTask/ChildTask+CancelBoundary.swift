@@ -17,10 +17,7 @@ extension ChildTask: CancelBoundary {
     var rootTask: ForeignTaskReference? {
         isInNursery.load(ordering: .acquiring) ? nurseryRootTask : startRootTask
     }
-    var rootTaskIsCancelled: Bool {
-        let root = isInNursery.load(ordering: .acquiring) ? nurseryRootTask : startRootTask
-        return root?.task.isCancelled == true
-    }
+    var rootTaskIsCancelled: Bool { rootTask?.task.isCancelled == true }
     var enclosingBoundary: (any CancelBoundary)? { host }
     var deadlineAndShield: (deadline: ContinuousClock.Instant?, shield: Bool) { (nil, false) }
     var owningTask: ChildTask? { self }

@@ -37,9 +37,6 @@ extension ChildTask {
         }
     }
 
-    /// The resources this task holds now (for the task tree).
-    var heldResources: [any HeldResource] { state.withLock { $0.heldResources } }
-
     /// The outcome, if the body ended.
     var result: Result<any Sendable, any Error>? { state.withLock { $0.outcome.outcome } }
 

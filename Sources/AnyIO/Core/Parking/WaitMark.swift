@@ -84,17 +84,20 @@ struct WaitMark: Sendable {
     /// Records that the running task is about to wait on `kind`.
     @usableFromInline
     static func begin(_ kind: WaitKind, until deadline: ContinuousClock.Instant? = nil) -> WaitMark {
-        CheckpointProbe.countSchedulePoint()
-        guard let boundary = currentBoundary(), let child = boundary.logicalTask.child else { return .none }
-        return WaitMark(child: child, sequence: child.beginWait(kind, until: deadline))
+        begin(kind, in: currentBoundary()?.logicalTask.child, until: deadline)
     }
 
     /// `begin(_:until:)` for a caller whose logical task is known already (saves finding the
     /// running task's boundary again).
     static func begin(_ kind: WaitKind, caller: LogicalTask) -> WaitMark {
+        begin(kind, in: caller.child, until: nil)
+    }
+
+    /// Records the wait on `child` (`nil`: not a library task, nothing to record).
+    private static func begin(_ kind: WaitKind, in child: ChildTask?, until deadline: ContinuousClock.Instant?) -> WaitMark {
         CheckpointProbe.countSchedulePoint()
-        guard let child = caller.child else { return .none }
-        return WaitMark(child: child, sequence: child.beginWait(kind, until: nil))
+        guard let child else { return .none }
+        return WaitMark(child: child, sequence: child.beginWait(kind, until: deadline))
     }
 
     /// The wait is over.
