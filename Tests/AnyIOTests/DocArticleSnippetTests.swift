@@ -151,7 +151,7 @@ struct DocArticleSnippetTests {
 
     // Docs.docc/SynchronizationAndStreams.md, "Cancel safety". `Job` and `handle` are declared
     // around it, and a producer sends one job so that the test does not wait the full second.
-    @Test("SynchronizationAndStreams.md: a consumer that gives up after a second")
+    @Test("SynchronizationAndStreams.md: a consumer that gives up after a second", .anyIO(timeLimit: .seconds(20)))
     func cancelSafeReceive() async throws {
         struct Job: Sendable { var id: Int }
         var handled: [Int] = []
@@ -159,6 +159,10 @@ struct DocArticleSnippetTests {
         try await withNursery { nursery in
             let (send, receive) = makeMemoryObjectStream(of: Job.self)
             nursery.startSoon { try await send.send(Job(id: 1)) }  // (test) the producer
+            // (test) The producer is parked in send before the consumer starts its timeout (the
+            // .anyIO trait limits the wait to this test's tasks), so the receive succeeds however
+            // slowly a loaded machine runs the producer.
+            try await waitAllTasksBlocked()  // (test)
             // A consumer that gives up after a second either has the job or left it in the stream.
             if let job = try await moveOnAfter(.seconds(1), { _ in try await receive.receive() }) {
                 try await handle(job)
