@@ -23,8 +23,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
     ],
     targets: [
-        // The core: standard library, Synchronization and the platform C library only.
-        .target(name: "AnyIO", swiftSettings: strictSettings),
+        // The core: standard library, Synchronization, the platform C library and its own C shims only.
+        .target(name: "AnyIO", dependencies: ["_AnyIOCShims"], swiftSettings: strictSettings),
+        // C helpers of the core (header-only): see `include/AnyIOCShims.h`.
+        .target(name: "_AnyIOCShims"),
         // Test support: Swift Testing helpers built on the core's package-level hooks.
         .target(name: "AnyIOTesting", dependencies: ["AnyIO"], swiftSettings: strictSettings),
         .executableTarget(name: "anyio-demo", dependencies: ["AnyIO"], swiftSettings: strictSettings),

@@ -1,0 +1,1 @@
+// The C shims are header-only; SwiftPM needs one source file in a C target.
