@@ -13,6 +13,7 @@ enum WaitKind: UInt8, Sendable {
     case thread, portalHost
     case taskValue, nurseryChildren, start
     case sleep, sleepForever
+    case byteStreamReceive, byteStreamSend
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -32,6 +33,8 @@ enum WaitKind: UInt8, Sendable {
         case .start: return "Nursery.start (waiting for started())"
         case .sleep: return "sleep(until:)"
         case .sleepForever: return "sleepForever()"
+        case .byteStreamReceive: return "ByteReceiveStream.receive(maxBytes:)"
+        case .byteStreamSend: return "ByteSendStream.send(_:)"
         }
     }
 }
