@@ -2,6 +2,7 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+import AnyIOTesting
 import Testing
 
 @testable import AnyIO
@@ -126,5 +127,38 @@ struct ReadmeExampleTests {
         // --- end of the README example ---
 
         #expect(printed == ["ada [3, 1, 2] 100 1"])
+    }
+
+    @Test func readmeByteStreamExample() async throws {
+        var printed: [String] = []
+        func print(_ items: Any...) {
+            printed.append(items.map { String(describing: $0) }.joined(separator: " "))
+        }
+
+        // --- README.md, "Byte streams" (verbatim from here) ---
+        let (client, server) = memoryByteStreamPair()        // a connection in memory (AnyIOTesting)
+        try await withNursery { nursery in
+            nursery.startSoon {                              // a line server: answers each line uppercased
+                let lines = BufferedByteStream(server)
+                do {
+                    while true {
+                        let line = try await lines.receiveUntil([0x0A], maxBytes: 1024)
+                        try await lines.send(String(decoding: line, as: UTF8.self).uppercased() + "\n")
+                    }
+                } catch is IncompleteReadError {}            // the client sent EOF
+                await lines.close()
+            }
+            let text = TextStream(client)
+            try await text.send("hello\nworld\n")
+            try await text.sendEOF()                         // half-close; the answers still come back
+            var reply = ""
+            do {
+                while true { reply += try await text.receive() }
+            } catch is EndOfStreamError {}                   // the server closed
+            print(reply.split(separator: "\n"))              // ["HELLO", "WORLD"]
+        }
+        // --- end of the README example ---
+
+        #expect(printed == [#"["HELLO", "WORLD"]"#])
     }
 }
