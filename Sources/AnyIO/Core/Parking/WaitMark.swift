@@ -13,6 +13,7 @@ enum WaitKind: UInt8, Sendable {
     case thread, portalHost
     case taskValue, nurseryChildren, start
     case sleep, sleepForever
+    case signal
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -32,6 +33,7 @@ enum WaitKind: UInt8, Sendable {
         case .start: return "Nursery.start (waiting for started())"
         case .sleep: return "sleep(until:)"
         case .sleepForever: return "sleepForever()"
+        case .signal: return "withSignalReceiver (waiting for a signal)"
         }
     }
 }
