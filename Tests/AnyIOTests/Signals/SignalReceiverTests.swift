@@ -542,6 +542,61 @@ struct SignalReceiverTests {
             #expect(reloads.value == 1)
         }
     }
+
+    // Docs.docc/Signals.md, "Reloading the configuration on SIGHUP".
+    @Test("Signals.md: a config reloader in a nursery, cancelled with it")
+    func articleReloader() async throws {
+        try await withTestHandlers(for: Self.testSignals) {
+            let reloads = TestBox(0)
+            @Sendable func reloadConfiguration() async throws { reloads.update { $0 += 1 } }
+            try await withNursery { nursery in
+                nursery.startSoon(name: "config reloader") {
+                    try await withSignalReceiver(for: [.hangup]) { signals in
+                        for await _ in signals {
+                            try await reloadConfiguration()
+                        }
+                        // The loop ends when the task is cancelled; let the cancellation propagate.
+                        try await LowLevel.checkpoint()
+                    }
+                }
+                // serveForever(), for the test: one SIGHUP, then shut down.
+                try await testWaitUntil("the reloader catches SIGHUP") {  // (test)
+                    currentHandlerAddress(for: SIGHUP) != testHandlerAddress  // (test)
+                }  // (test)
+                deliver(SIGHUP)  // (test)
+                try await testWaitUntil("one reload") { reloads.value == 1 }  // (test)
+                nursery.cancel()  // (test)
+            }
+            #expect(reloads.value == 1)
+            #expect(currentHandlerAddress(for: SIGHUP) == testHandlerAddress)
+        }
+    }
+
+    // Docs.docc/Signals.md, "Cancellation ends an iteration, not the receiver".
+    @Test("Signals.md: a bounded first wait, then a new iteration")
+    func articleBoundedWait() async throws {
+        try await withTestHandlers(for: Self.testSignals) {
+            var lines: [String] = []  // (test)
+            func print(_ line: String) { lines.append(line) }  // (test)
+            try await withSignalReceiver(for: [.user1]) { signals in
+                deliver(SIGUSR1)  // (test)
+                // Wait at most a second for the first SIGUSR1.
+                let first = try await moveOnAfter(.seconds(1)) { _ in
+                    var iterator = signals.makeAsyncIterator()
+                    return await iterator.next()
+                }
+                print(first.flatMap { $0 }.map { "got \($0)" } ?? "no SIGUSR1 within a second")
+
+                deliver(SIGUSR1)  // (test)
+                // A new iteration receives what arrives next, including what arrived meanwhile.
+                for await signal in signals {
+                    print("then \(signal)")
+                    break  // (test)
+                }
+            }
+            #expect(lines == ["got SIGUSR1", "then SIGUSR1"])
+        }
+    }
 }
 
 // MARK: - Helpers
