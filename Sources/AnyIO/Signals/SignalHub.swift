@@ -173,6 +173,9 @@ final class SignalHub: Sendable {
                 }
                 state.subscribe(.init(id: id, subscriber: subscriber), to: signalNumber)
             }
+            #if ANYIO_INTERNAL_CHECKS
+            Self._checkDispositions(state)
+            #endif
             return (id, installed)
         }
         // The watcher unblocks the new signals. Until it does, a signal that every thread blocks
@@ -198,6 +201,9 @@ final class SignalHub: Sendable {
                 _ = sigaction(signalNumber, &previous, nil)
             }
             if let flushed { state.addFlushWaiter(flushed) }
+            #if ANYIO_INTERNAL_CHECKS
+            Self._checkDispositions(state)
+            #endif
             return !toRestore.isEmpty
         }
         // Ordering hazard: a handler that started on another thread before the restore may still
@@ -209,6 +215,27 @@ final class SignalHub: Sendable {
             flushed.wait()
         }
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks that the hub's handler is the disposition of every signal `state` says it
+    /// catches (`SignalHubState`'s first invariant). Call with the lock held.
+    private static func _checkDispositions(_ state: borrowing SignalHubState) {
+        let handler: @convention(c) (Int32) -> Void = hubSignalHandler
+        for signalNumber in state.caughtSignals {
+            var current = sigaction()
+            _ = sigaction(signalNumber, nil, &current)
+            #if canImport(Darwin)
+            let installed = current.__sigaction_u.__sa_handler
+            #else
+            let installed = current.__sigaction_handler.sa_handler
+            #endif
+            precondition(
+                unsafeBitCast(installed, to: UInt.self) == unsafeBitCast(handler, to: UInt.self),
+                "the signal hub catches \(signalName(signalNumber)), but its handler is not installed"
+            )
+        }
+    }
+    #endif
 
     /// Writes a control byte to the pipe, retrying while it is full (the watcher is draining it).
     private func writeControl(_ byte: UInt8) {

@@ -82,6 +82,9 @@ struct SignalHubState {
     /// The hub has just installed its handler for `signalNumber`, which had the disposition
     /// `previous`. Traps if it was caught already (the hub installs only for a first subscriber).
     mutating func startCatching(_ signalNumber: Int32, previous: sigaction) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard caught[signalNumber] == nil else {
             fatalError("AnyIO: internal error: the signal hub installed its handler for \(signalName(signalNumber)) twice")
         }
@@ -90,6 +93,9 @@ struct SignalHubState {
 
     /// Adds `subscription` to the subscribers of `signalNumber`, which must be caught already.
     mutating func subscribe(_ subscription: Subscription, to signalNumber: Int32) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard caught[signalNumber] != nil else {
             fatalError("AnyIO: internal error: subscribed to \(signalName(signalNumber)) before catching it")
         }
@@ -103,6 +109,9 @@ struct SignalHubState {
     /// - Returns: The signals that lost their last subscriber, with the dispositions the hub must
     ///   restore now (their entries are gone already). Empty if `id` is not live.
     mutating func unsubscribe(_ id: SubscriptionID) -> [(signalNumber: Int32, previous: sigaction)] {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         deadlines[id] = nil
         guard let signals = signalsOf.removeValue(forKey: id) else { return [] }
         var toRestore: [(signalNumber: Int32, previous: sigaction)] = []
@@ -132,6 +141,9 @@ struct SignalHubState {
     /// Records that subscription `id` wants `deadlinePassed()` at `instant`; ignored if it has
     /// unsubscribed meanwhile (then nobody may call it back any more).
     mutating func setDeadline(_ instant: ContinuousClock.Instant, for id: SubscriptionID, subscriber: any SignalSubscriber) {
+        #if ANYIO_INTERNAL_CHECKS
+        defer { _checkInvariants() }
+        #endif
         guard signalsOf[id] != nil else { return }
         deadlines[id] = (instant, subscriber)
     }
@@ -168,4 +180,24 @@ struct SignalHubState {
     mutating func takeFlushWaiter() -> ThreadSemaphore? {
         flushWaiters.popFirst()
     }
+
+    #if ANYIO_INTERNAL_CHECKS
+    /// Checks the invariants written at the top of the type that this state can see (the
+    /// dispositions themselves are checked by `SignalHub._checkDispositions()`).
+    func _checkInvariants() {
+        for (signalNumber, entry) in caught {
+            for subscription in entry.subscriptions {
+                precondition(signalsOf[subscription.id]?.contains(signalNumber) == true)
+            }
+        }
+        for (id, signals) in signalsOf {
+            for signalNumber in signals {
+                precondition(caught[signalNumber]?.subscriptions.contains { $0.id == id } == true)
+            }
+        }
+        for id in deadlines.keys {
+            precondition(signalsOf[id] != nil)
+        }
+    }
+    #endif
 }
