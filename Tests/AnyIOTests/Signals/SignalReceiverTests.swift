@@ -602,6 +602,29 @@ struct SignalReceiverTests {
             #expect(lines == ["got SIGUSR1", "then SIGUSR1"])
         }
     }
+
+    // The README example proposed with this feature (reload the configuration on SIGHUP).
+    @Test("README: reload the configuration on SIGHUP while serving")
+    func readmeReload() async throws {
+        try await withTestHandlers(for: Self.testSignals) {
+            let config = ReadmeConfig()  // (test)
+            let server = ReadmeServer(config: config)  // (test)
+            // Reload the configuration on every SIGHUP (`kill -HUP <pid>`) while serving.
+            try await withNursery { nursery in
+                nursery.startSoon(name: "config reloader") {
+                    try await withSignalReceiver(for: [.hangup]) { signals in
+                        for await _ in signals {
+                            try await config.reload()
+                            print("configuration reloaded")
+                        }
+                    }
+                }
+                try await server.serveForever()
+                nursery.cancel()  // (test)
+            }
+            #expect(config.reloads.value == 1)
+        }
+    }
 }
 
 // MARK: - Helpers
@@ -720,4 +743,23 @@ private func currentHandlerAddress(for signalNumber: Int32) -> UInt {
     let handler = current.__sigaction_handler.sa_handler
     #endif
     return unsafeBitCast(handler, to: UInt.self)
+}
+
+/// The README example's configuration: counts reloads.
+private final class ReadmeConfig: Sendable {
+    let reloads = TestBox(0)
+    func reload() async throws { reloads.update { $0 += 1 } }
+}
+
+/// The README example's server: sends itself one SIGHUP once the reloader listens, and "serves"
+/// until the configuration has been reloaded.
+private struct ReadmeServer: Sendable {
+    let config: ReadmeConfig
+    func serveForever() async throws {
+        try await testWaitUntil("the reloader catches SIGHUP") {
+            currentHandlerAddress(for: SIGHUP) != testHandlerAddress
+        }
+        deliver(SIGHUP)
+        try await testWaitUntil("one reload") { config.reloads.value == 1 }
+    }
 }
