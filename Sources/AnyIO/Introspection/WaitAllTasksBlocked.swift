@@ -9,7 +9,7 @@ import Synchronization
 /// A task is blocked while it waits in a library primitive (`Event.wait()`, `Lock.acquire()`, a
 /// memory object stream, `Semaphore`, `Condition`, `CapacityLimiter`, `Future`,
 /// `TaskHandle.value`, a nursery waiting for its children, `start`, `ToThread.runSync`, a
-/// `BlockingPortal`), in `sleepForever()`, or in `sleep(for:)` / `sleep(until:)` until its
+/// `BlockingPortal`, a `SignalReceiver`), in `sleepForever()`, or in `sleep(for:)` / `sleep(until:)` until its
 /// deadline passes. Tests use it to let everything else run as far as it can:
 ///
 /// ```swift

@@ -25,15 +25,18 @@ import Synchronization
 ///
 /// Under the hood, an async-signal-safe handler writes the signal number to a self-pipe and a
 /// dedicated thread reads it and cancels the root scope, so no Swift concurrency code and no
-/// allocation ever runs inside a signal handler.
+/// allocation ever runs inside a signal handler. The pipe and the thread are the library's one
+/// process-wide signal mechanism, shared with ``withSignalReceiver(for:isolation:_:)``: a
+/// receiver of `SIGINT` or `SIGTERM` gets the signal too, and the runner still acts on it.
 ///
 /// - SeeAlso: AnyIO `anyio.run()`, Trio `trio.run()` (which turns Ctrl+C into
 ///   `KeyboardInterrupt`).
 public enum Runner {
     /// Runs `body` in a root cancel scope that the first `SIGINT` or `SIGTERM` cancels.
     ///
-    /// For the duration of the call the runner installs handlers for `SIGINT` and `SIGTERM`
-    /// (with `sigaction`) and starts one helper thread. When a signal arrives:
+    /// For the duration of the call the runner catches `SIGINT` and `SIGTERM` (with `sigaction`,
+    /// through the library's shared signal mechanism and its helper thread). When a signal
+    /// arrives:
     ///
     /// - the first one cancels the root scope, with the reason `"SIGINT received"` or
     ///   `"SIGTERM received"` (see ``CancelScope/cancelReason``), and arms a grace deadline
@@ -42,14 +45,16 @@ public enum Runner {
     ///   once with `_exit(128 + signo)` (130 for `SIGINT`, 143 for `SIGTERM`; after the grace
     ///   period, the number of the first signal), after writing one line to standard error.
     ///
-    /// When `run` returns or throws, the helper thread is stopped and the signal handlers that
-    /// were installed before the call are restored, so a signal that arrives afterwards gets the
-    /// program's previous behaviour (by default, termination).
+    /// When `run` returns or throws, every signal that arrived before has been handled, no forced
+    /// exit can happen any more, and the signal handlers that were installed before the call are
+    /// restored, so a signal that arrives afterwards gets the program's previous behaviour (by
+    /// default, termination). If a ``withSignalReceiver(for:isolation:_:)`` scope that outlives
+    /// `run` still receives `SIGINT` or `SIGTERM`, that signal stays caught until the scope ends.
     ///
     /// Signals are meant for the whole process (Ctrl+C, `kill`, a service manager). To send one
     /// from inside the program, use `kill(getpid(), SIGINT)` rather than `raise(SIGINT)`: on
     /// Linux the threads of Swift's cooperative pool block signals, so a signal raised on one of
-    /// them stays pending. The runner's helper thread unblocks `SIGINT` and `SIGTERM`, so a
+    /// them stays pending. The library's helper thread unblocks the signals it catches, so a
     /// process-directed signal always finds a thread to handle it.
     ///
     /// The body runs in the calling task, isolated to the caller's actor (`isolation`), so `run`

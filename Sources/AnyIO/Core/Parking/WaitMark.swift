@@ -14,6 +14,7 @@ enum WaitKind: UInt8, Sendable {
     case taskValue, nurseryChildren, start
     case sleep, sleepForever
     case byteStreamReceive, byteStreamSend
+    case signal
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -35,6 +36,7 @@ enum WaitKind: UInt8, Sendable {
         case .sleepForever: return "sleepForever()"
         case .byteStreamReceive: return "ByteReceiveStream.receive(maxBytes:)"
         case .byteStreamSend: return "ByteSendStream.send(_:)"
+        case .signal: return "withSignalReceiver (waiting for a signal)"
         }
     }
 }
