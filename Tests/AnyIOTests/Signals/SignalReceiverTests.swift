@@ -572,6 +572,7 @@ struct SignalReceiverTests {
                 try await testWaitUntil("one reload") { reloads.value == 1 }  // (test)
                 nursery.cancel()  // (test)
             }
+            // --- end of the README example ---
             #expect(reloads.value == 1)
             #expect(currentHandlerAddress(for: SIGHUP) == testHandlerAddress)
         }
@@ -603,12 +604,14 @@ struct SignalReceiverTests {
         }
     }
 
-    // The README example proposed with this feature (reload the configuration on SIGHUP).
+    // README.md, "Signals": the example, verbatim between the markers (config and server are
+    // stand-ins).
     @Test("README: reload the configuration on SIGHUP while serving")
     func readmeReload() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             let config = ReadmeConfig()  // (test)
             let server = ReadmeServer(config: config)  // (test)
+            // --- README.md, "Signals" (verbatim from here, except the line marked "(test)") ---
             // Reload the configuration on every SIGHUP (`kill -HUP <pid>`) while serving.
             try await withNursery { nursery in
                 nursery.startSoon(name: "config reloader") {
@@ -622,6 +625,7 @@ struct SignalReceiverTests {
                 try await server.serveForever()
                 nursery.cancel()  // (test)
             }
+            // --- end of the README example ---
             #expect(config.reloads.value == 1)
         }
     }
