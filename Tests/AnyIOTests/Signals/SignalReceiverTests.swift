@@ -548,8 +548,8 @@ struct SignalReceiverTests {
         }
     }
 
-    // Docs.docc/Signals.md, "Reloading the configuration on SIGHUP".
-    @Test("Signals.md: a config reloader in a nursery, cancelled with it")
+    // Docs.docc/ReceivingSignals.md, "Reloading the configuration on SIGHUP".
+    @Test("ReceivingSignals.md: a config reloader in a nursery, cancelled with it")
     func articleReloader() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             let reloads = TestBox(0)
@@ -578,8 +578,8 @@ struct SignalReceiverTests {
         }
     }
 
-    // Docs.docc/Signals.md, "Cancellation ends an iteration, not the receiver".
-    @Test("Signals.md: a bounded first wait, then a new iteration")
+    // Docs.docc/ReceivingSignals.md, "Cancellation ends an iteration, not the receiver".
+    @Test("ReceivingSignals.md: a bounded first wait, then a new iteration")
     func articleBoundedWait() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             var lines: [String] = []  // (test)
