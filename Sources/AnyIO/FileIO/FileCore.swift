@@ -112,6 +112,11 @@ final class FileCore: Sendable {
 
     // MARK: - Calls
 
+    /// How many calls are in flight, for tests.
+    var inFlightCount: Int {
+        state.withLock { $0.inFlight }
+    }
+
     /// Whether ``close()`` was called.
     var isClosed: Bool {
         state.withLock { $0.file == nil }
