@@ -109,7 +109,7 @@ public struct AsyncPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 
     /// The components after the root.
     private var names: [String] {
-        normalized.split(separator: "/").map(String.init)
+        normalized == "." ? [] : normalized.split(separator: "/").map(String.init)
     }
 
     /// Where ``suffix`` starts in ``name``: the last dot, unless it is the first or last character.

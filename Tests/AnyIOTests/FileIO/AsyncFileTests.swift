@@ -17,7 +17,7 @@ import Testing
 struct AsyncFileTests {
     @Test("opens and closes, keeping the limiter", arguments: [false, true])
     func openClose(withLimiter: Bool) async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "testdata"
             testWriteFile(path, fileTestData)
             let limiter = withLimiter ? CapacityLimiter(totalTokens: 1) : nil
@@ -33,7 +33,7 @@ struct AsyncFileTests {
 
     @Test("read() returns the whole file")
     func readAll() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "testdata"
             testWriteFile(path, fileTestData)
             let file = try await openFile(path.description, mode: "rb")
@@ -46,7 +46,7 @@ struct AsyncFileTests {
 
     @Test("read(count) returns count bytes, fewer only at the end, none after it")
     func readCount() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "testdata"
             testWriteFile(path, fileTestData)
             try await openFile(path.description).executeThenClose { file throws in
@@ -64,7 +64,7 @@ struct AsyncFileTests {
 
     @Test("appending adds to the end")
     func appendWrite() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "testdata"
             testWriteFile(path, fileTestData)
             try await openFile(path.description, mode: "ab").executeThenClose { file throws in
@@ -77,7 +77,7 @@ struct AsyncFileTests {
 
     @Test("lines yields each line without its terminator")
     func asyncIteration() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "testfile"
             testWriteFile(path, "blah blah\nfoo foo\nbar bar")
             var lines: [String] = []
@@ -91,7 +91,7 @@ struct AsyncFileTests {
 
     @Test("readLine keeps empty lines, strips \\r\\n, and returns nil at the end")
     func readLine() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "lines"
             testWriteFile(path, "one\r\n\ntwo\n")
             try await openFile(path.description).executeThenClose { file throws in
@@ -106,7 +106,7 @@ struct AsyncFileTests {
 
     @Test("readText decodes UTF-8 from the current position")
     func readText() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "text"
             try await openFile(path.description, mode: "w").executeThenClose { file throws in
                 try await file.write("héllo wörld ✓")
@@ -120,7 +120,7 @@ struct AsyncFileTests {
 
     @Test("seek from start, current and end; tell; truncate; flush")
     func seekTellTruncate() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "data"
             try await openFile(path.description, mode: "w+").executeThenClose { file throws in
                 try await file.write("0123456789")
@@ -143,7 +143,7 @@ struct AsyncFileTests {
 
     @Test("an update file can switch between reading and writing")
     func readThenWrite() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "data"
             testWriteFile(path, "abcdef")
             try await openFile(path.description, mode: "r+").executeThenClose { file throws in
@@ -158,7 +158,7 @@ struct AsyncFileTests {
 
     @Test("every valid mode opens", arguments: ["r", "rb", "r+", "rb+", "r+b", "br", "w", "wb", "w+", "a", "ab+", "x", "xb", "x+"])
     func validModes(mode: String) async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             if !mode.contains("x") { testWriteFile(path, "content") }
             let file = try await openFile(path.description, mode: mode)
@@ -180,7 +180,7 @@ struct AsyncFileTests {
 
     @Test("a missing file throws FileSystemError with the path")
     func missingFile() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "missing" / "file"
             let error = await #expect(throws: FileSystemError.self) { try await openFile(path.description) }
             #expect(error?.code == ENOENT)
@@ -191,7 +191,7 @@ struct AsyncFileTests {
 
     @Test("a directory opened as a file is an error naming the path", arguments: ["r", "w", "a+"])
     func directoryAsFile(mode: String) async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let error = await #expect(throws: FileSystemError.self) {
                 try await openFile(directory.description, mode: mode)
             }
@@ -203,7 +203,7 @@ struct AsyncFileTests {
 
     @Test("x refuses an existing file with EEXIST")
     func exclusiveCreate() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             testWriteFile(path, "x")
             let error = await #expect(throws: FileSystemError.self) { try await openFile(path.description, mode: "x") }
@@ -213,7 +213,7 @@ struct AsyncFileTests {
 
     @Test("writing a file opened for reading fails with a FileSystemError")
     func writeToReadOnly() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             testWriteFile(path, "x")
             try await openFile(path.description).executeThenClose { file throws in
@@ -225,7 +225,7 @@ struct AsyncFileTests {
 
     @Test("every call after close throws ClosedResourceError; closing twice is harmless")
     func callsAfterClose() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             let file = try await openFile(path.description, mode: "w+")
             await file.close()
@@ -243,7 +243,7 @@ struct AsyncFileTests {
 
     @Test("close flushes buffered writes")
     func closeFlushes() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             let file = try await openFile(path.description, mode: "w")
             try await file.write("buffered")
@@ -254,7 +254,7 @@ struct AsyncFileTests {
 
     @Test("a call in a cancelled scope throws CancellationError and does nothing")
     func cancelledBeforeCall() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             testWriteFile(path, fileTestData)
             try await openFile(path.description).executeThenClose { file throws in
@@ -272,7 +272,7 @@ struct AsyncFileTests {
 
     @Test("close by a cancelled caller still closes")
     func closeWhenCancelled() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             let file = try await openFile(path.description, mode: "w")
             try await file.write("kept")
@@ -288,7 +288,7 @@ struct AsyncFileTests {
 
     @Test("executeThenClose closes when the body throws or is cancelled")
     func executeThenCloseOnError() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             testWriteFile(path, "x")
             let file = try await openFile(path.description)
@@ -310,7 +310,7 @@ struct AsyncFileTests {
 
     @Test("a file dropped without close is closed by deinit")
     func deinitCloses() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let path = directory / "file"
             var file: AsyncFile? = try await openFile(path.description, mode: "w")
             try await file?.write("safety net")
@@ -325,7 +325,7 @@ struct AsyncFileTests {
 
     @Test("a close during a running call waits for it; later calls throw ClosedResourceError")
     func closeDuringCall() async throws {
-        try await withFileTestDirectory { directory in
+        try await withFileTestDirectory { directory throws in
             let fifo = directory / "fifo"
             #expect(mkfifo(fifo.description, 0o600) == 0)
             // A writer that never blocks the open (O_RDWR on a FIFO is allowed on Linux and Darwin).
