@@ -13,7 +13,7 @@
 ///
 /// ```swift
 /// let config = try await AsyncPath.home() / ".config" / "tool.json"
-/// if try await !config.exists() { try await config.writeText("{}") }
+/// if try await config.exists() { print(try await config.readText()) }
 /// let directory: AsyncPath = "/var/log"
 /// for try await log in directory.glob("*.log") {
 ///     print(log.name, try await log.stat().size)

@@ -23,7 +23,7 @@ import Synchronization
 /// first.
 ///
 /// ```swift
-/// let stream = try await FileReadStream.fromPath("/var/log/system.log")
+/// let stream = try await FileReadStream.fromPath(logPath)
 /// try await stream.executeThenClose { stream in
 ///     for try await chunk in stream.chunks() { consume(chunk) }
 /// }

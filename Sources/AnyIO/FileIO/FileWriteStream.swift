@@ -19,7 +19,7 @@ import Musl
 /// throws ``ClosedResourceError``.
 ///
 /// ```swift
-/// let stream = try await FileWriteStream.fromPath("/tmp/out.log", append: true)
+/// let stream = try await FileWriteStream.fromPath(logPath, append: true)
 /// try await stream.executeThenClose { stream in
 ///     try await stream.send("started\n")
 /// }

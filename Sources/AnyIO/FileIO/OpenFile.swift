@@ -10,7 +10,7 @@
 /// open.
 ///
 /// ```swift
-/// let file = try await openFile("/tmp/notes.txt", mode: "w")
+/// let file = try await openFile(notesPath, mode: "w")
 /// try await file.executeThenClose { file in
 ///     try await file.write("first line\n")
 /// }
