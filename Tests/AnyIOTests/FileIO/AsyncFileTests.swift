@@ -347,4 +347,27 @@ struct AsyncFileTests {
             #expect(file.isClosed)
         }
     }
+
+    @Test("a call waiting for its limiter's token is cancellable and does nothing")
+    func cancelWhileWaitingForToken() async throws {
+        try await withFileTestDirectory { directory throws in
+            let path = directory / "testdata"
+            testWriteFile(path, fileTestData)
+            let limiter = CapacityLimiter(totalTokens: 1)
+            let file = try await openFile(path.description, limiter: limiter)
+            #expect(limiter.tryAcquire(onBehalfOf: "test"))
+            try await withNursery { nursery throws in
+                nursery.startSoon { () async throws in
+                    await #expect(throws: CancellationError.self) { _ = try await file.read(10) }
+                }
+                while limiter.statistics().tasksWaiting == 0 { try await LowLevel.checkpoint() }
+                nursery.cancel()
+            }
+            limiter.release(onBehalfOf: "test")
+            #expect(try await file.tell() == 0)
+            #expect(try await file.read(10) == Array(fileTestData[..<10]))
+            await file.close()
+        }
+    }
+    // SPEC IO18 (respects the limiter; cancellable before the blocking call starts)
 }

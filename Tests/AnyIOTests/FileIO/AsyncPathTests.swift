@@ -274,6 +274,10 @@ struct AsyncPathTests {
             #expect(try await path.readBytes() == [])
             let error = await #expect(throws: FileSystemError.self) { try await (directory / "missing").readBytes() }
             #expect(error?.description.contains((directory / "missing").description) == true)
+            // A directory opens read-only, then is refused: the descriptor must be closed again.
+            let isDirectory = await #expect(throws: FileSystemError.self) { try await directory.readBytes() }
+            #expect(isDirectory?.code == EISDIR)
+            await #expect(throws: FileSystemError.self) { try await directory.writeText("x") }
         }
     }
     // Ported from test_fileio.py::TestPath::test_read_bytes, test_read_text, test_write_bytes and test_write_text
