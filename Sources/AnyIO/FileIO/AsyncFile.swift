@@ -173,7 +173,7 @@ public final class AsyncFile: AsyncResource {
     /// - SeeAlso: AnyIO `AsyncFile.tell()`.
     public func tell() async throws -> Int {
         let path = core.path
-        return try await core.run(.none) { file in try FileStreamCalls.tell(file, path: path) }
+        return try await core.run(.unchanged) { file in try FileStreamCalls.tell(file, path: path) }
     }
 
     /// Cuts or extends the file to `size` bytes (the current position when `nil`).

@@ -22,7 +22,15 @@ final class FileCore: Sendable {
     /// Which way the last call moved data; C requires a flush or a seek between a write and a
     /// read on an update (`+`) stream, and ``withStream(_:_:)`` inserts it.
     enum Direction: Sendable {
-        case none, reading, writing
+        /// A positioning call or a flush: afterwards either direction may follow.
+        case none
+        /// A read.
+        case reading
+        /// A write.
+        case writing
+        /// A call that moves no data and does not count as positioning (`ftello`): the last
+        /// direction stays.
+        case unchanged
     }
 
     private struct State: Sendable {
@@ -141,7 +149,7 @@ final class FileCore: Sendable {
             guard let file = state.file else { throw ClosedResourceError() }
             state.inFlight += 1
             let previous = state.lastDirection
-            state.lastDirection = direction
+            if direction != .unchanged { state.lastDirection = direction }
             return (file, previous)
         }
         defer { callEnded() }
