@@ -231,17 +231,14 @@ enum FileStreamCalls {
         // Forget an earlier end of file: the file may have grown (glibc's EOF flag is sticky).
         clearerr(file)
         var result: [UInt8] = []
-        if let count { result.reserveCapacity(min(count, 1 << 20)) }
         while true {
             let want = count.map { min($0 - result.count, chunkSize) } ?? chunkSize
             if want == 0 { break }
-            let start = result.count
-            result.append(contentsOf: repeatElement(0, count: want))
-            let got = result.withUnsafeMutableBufferPointer { buffer in
-                fread(buffer.baseAddress! + start, 1, want, file)
+            let chunk = [UInt8](unsafeUninitializedCapacity: want) { buffer, initialized in
+                initialized = fread(buffer.baseAddress!, 1, want, file)
             }
-            result.removeLast(want - got)
-            if got < want {
+            if result.isEmpty { result = chunk } else { result += chunk }
+            if chunk.count < want {
                 if ferror(file) != 0 {
                     let error = FileSystemError.current("read", path: path)
                     clearerr(file)
