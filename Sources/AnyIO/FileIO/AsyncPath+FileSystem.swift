@@ -50,6 +50,17 @@ extension AsyncPath {
         }
     }
 
+    /// Whether the path itself is a symbolic link (dangling or not).
+    ///
+    /// - Returns: `false` also when nothing is there.
+    /// - Throws: As ``exists()``.
+    /// - SeeAlso: AnyIO `Path.is_symlink()`.
+    public func isSymbolicLink() async throws -> Bool {
+        try await onThread {
+            try FileSystemCalls.exists($0, followingLinks: false).map { FileSystemCalls.kind(of: $0) == .symbolicLink } ?? false
+        }
+    }
+
     /// The file's status, following symbolic links.
     ///
     /// - Returns: Its size, kind, permissions and modification time.
@@ -184,6 +195,18 @@ extension AsyncPath {
             try FileSystemCalls.rename(path, to: destination)
         }
         return target
+    }
+
+    /// Makes this path a symbolic link to `target`.
+    ///
+    /// - Parameter target: What the link points at; stored as given (a relative target is
+    ///   relative to the link's directory), and need not exist.
+    /// - Throws: ``FileSystemError`` naming both paths (`EEXIST` if something is at this path);
+    ///   `CancellationError`.
+    /// - SeeAlso: AnyIO `Path.symlink_to()`.
+    public func symlink(to target: AsyncPath) async throws {
+        let destination = target.description
+        try await onThread { path in try FileSystemCalls.makeSymbolicLink(at: path, to: destination) }
     }
 
     /// Creates the file if it does not exist, else sets its modification time to now.

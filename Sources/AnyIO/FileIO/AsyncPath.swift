@@ -107,6 +107,81 @@ public struct AsyncPath: Sendable, Hashable, CustomStringConvertible, Expressibl
         return AsyncPath((isAbsolute ? "/" : "") + names.joined(separator: "/"))
     }
 
+    /// Every extension of the final component, with their dots: `[".tar", ".gz"]` for
+    /// `b.tar.gz`; `[]` for a name without one or ending with a dot. Leading dots do not count.
+    ///
+    /// - SeeAlso: `pathlib.PurePath.suffixes`.
+    public var suffixes: [String] {
+        let name = self.name
+        guard !name.hasSuffix(".") else { return [] }
+        let trimmed = name.drop { $0 == "." }
+        return trimmed.split(separator: ".", omittingEmptySubsequences: false).dropFirst().map { "." + $0 }
+    }
+
+    /// The ancestors, nearest first: `["/a/b", "/a", "/"]` for `/a/b/c`, `["a", "."]` for `a/b`.
+    ///
+    /// - SeeAlso: `pathlib.PurePath.parents`.
+    public var parents: [AsyncPath] {
+        var result: [AsyncPath] = []
+        var current = self
+        while current.parent != current {
+            current = current.parent
+            result.append(current)
+        }
+        return result
+    }
+
+    /// The path with its final component replaced by `name`.
+    ///
+    /// - Parameter name: The new final component: not empty, not `.`, without `/`.
+    /// - Returns: The new path.
+    /// - Throws: ``InvalidArgumentError`` if this path has no name (`/`, `.`) or `name` is invalid.
+    /// - SeeAlso: `pathlib.PurePath.with_name()`.
+    public func withName(_ name: String) throws -> AsyncPath {
+        guard !self.name.isEmpty else {
+            throw InvalidArgumentError("AsyncPath.withName: \"\(self)\" has no name to replace")
+        }
+        guard !name.isEmpty, name != ".", !name.contains("/") else {
+            throw InvalidArgumentError("AsyncPath.withName: invalid name \"\(name)\"; pass one component, without \"/\"")
+        }
+        return parent / name
+    }
+
+    /// The path with its ``suffix`` replaced by `suffix` (added if there was none; removed if
+    /// `suffix` is empty).
+    ///
+    /// - Parameter suffix: The new suffix: empty, or a dot followed by at least one character,
+    ///   without `/`.
+    /// - Returns: The new path.
+    /// - Throws: ``InvalidArgumentError`` if this path has no name or `suffix` is invalid.
+    /// - SeeAlso: `pathlib.PurePath.with_suffix()`.
+    public func withSuffix(_ suffix: String) throws -> AsyncPath {
+        guard suffix.isEmpty || (suffix.hasPrefix(".") && suffix != "." && !suffix.contains("/")) else {
+            throw InvalidArgumentError("AsyncPath.withSuffix: invalid suffix \"\(suffix)\"; pass \"\" or one such as \".txt\"")
+        }
+        guard !name.isEmpty else {
+            throw InvalidArgumentError("AsyncPath.withSuffix: \"\(self)\" has no name to change")
+        }
+        return try withName(stem + suffix)
+    }
+
+    /// The path relative to `other`, which must be one of its ancestors (or the path itself);
+    /// purely lexical.
+    ///
+    /// `AsyncPath("/etc/ssh/sshd_config").relative(to: "/etc")` is `ssh/sshd_config`.
+    ///
+    /// - Parameter other: An ancestor of this path.
+    /// - Returns: The rest of the path, `.` for the path itself.
+    /// - Throws: ``InvalidArgumentError`` if `other` is not an ancestor.
+    /// - SeeAlso: `pathlib.PurePath.relative_to()`.
+    public func relative(to other: AsyncPath) throws -> AsyncPath {
+        let mine = parts, theirs = other.parts
+        guard mine.count >= theirs.count, Array(mine[..<theirs.count]) == theirs else {
+            throw InvalidArgumentError("AsyncPath.relative(to:): \"\(self)\" is not in the subpath of \"\(other)\"")
+        }
+        return AsyncPath(mine[theirs.count...].joined(separator: "/"))
+    }
+
     /// The components after the root.
     private var names: [String] {
         normalized == "." ? [] : normalized.split(separator: "/").map(String.init)

@@ -162,6 +162,13 @@ enum FileSystemCalls {
         renameat(AT_FDCWD, old, AT_FDCWD, new)
     }
 
+    /// `symlink(2)`: makes `path` a link to `target`.
+    static func makeSymbolicLink(at path: String, to target: String) throws {
+        guard symlink(target, path) == 0 else {
+            throw FileSystemError.current("symlink", path: path, otherPath: target)
+        }
+    }
+
     /// Removes `path` and, if it is a directory (not a link to one), everything in it.
     /// A path that is already gone is not an error.
     static func removeTree(_ path: String, ledger: FileDescriptorLedger?) throws {

@@ -87,6 +87,45 @@ struct AsyncPathAlgebraTests {
     }
     // Ported from test_fileio.py::TestPath::test_name_property, test_suffix_property and test_stem_property
 
+    @Test("suffixes")
+    func suffixes() {
+        #expect(AsyncPath("/abc/xyz/foo.tar.gz").suffixes == [".tar", ".gz"])
+        #expect(AsyncPath("noext").suffixes == [])
+        #expect(AsyncPath(".bashrc").suffixes == [])
+        #expect(AsyncPath("name.").suffixes == [])
+    }
+    // Ported from test_fileio.py::TestPath::test_suffixes_property
+
+    @Test("parents")
+    func parents() {
+        #expect(AsyncPath("/abc/xyz/foo.txt").parents.map(\.description) == ["/abc/xyz", "/abc", "/"])
+        #expect(AsyncPath("a/b").parents.map(\.description) == ["a", "."])
+        #expect(AsyncPath("/").parents == [])
+    }
+    // Ported from test_fileio.py::TestPath::test_parents_property
+
+    @Test("withName, withSuffix")
+    func withNameAndSuffix() throws {
+        #expect(try AsyncPath("/a/b.txt").withName("c.md").description == "/a/c.md")
+        #expect(try AsyncPath("/a/b.txt").withSuffix(".md").description == "/a/b.md")
+        #expect(try AsyncPath("/a/b").withSuffix(".md").description == "/a/b.md")
+        #expect(try AsyncPath("/a/b.tar.gz").withSuffix("").description == "/a/b.tar")
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("/").withName("x") }
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("a").withName("x/y") }
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("a").withSuffix("md") }
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("a").withSuffix(".") }
+    }
+    // Ported from test_fileio.py::TestPath::test_with_name and test_with_suffix
+
+    @Test("relative(to:)")
+    func relativeTo() throws {
+        #expect(try AsyncPath("/etc/ssh/sshd_config").relative(to: "/etc").description == "ssh/sshd_config")
+        #expect(try AsyncPath("a/b").relative(to: "a/b").description == ".")
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("/etc/x").relative(to: "/usr") }
+        #expect(throws: InvalidArgumentError.self) { try AsyncPath("/etc").relative(to: "etc") }
+    }
+    // Ported from test_fileio.py::TestPath::test_relative_to_subpath and test_relative_to_sibling
+
     @Test("absolute prefixes the current directory")
     func absolute() async throws {
         let cwd = try await AsyncPath.cwd()
@@ -162,6 +201,21 @@ struct AsyncPathTests {
         }
     }
     // Ported from test_fileio.py::TestPath::test_exists_follow_symlinks, test_is_file_follow_symlinks and test_is_dir_follow_symlinks
+
+    @Test("symlink(to:) and isSymbolicLink")
+    func symbolicLinks() async throws {
+        try await withFileTestDirectory { directory throws in
+            let link = directory / "link"
+            try await link.symlink(to: directory / "target")
+            #expect(try await link.isSymbolicLink())
+            #expect(try await !link.exists(), "dangling")
+            #expect(try await !(directory / "missing").isSymbolicLink())
+            #expect(try await !directory.isSymbolicLink())
+            let error = await #expect(throws: FileSystemError.self) { try await link.symlink(to: directory) }
+            #expect(error?.code == EEXIST)
+        }
+    }
+    // Ported from test_fileio.py::TestPath::test_symlink_to and test_is_symlink
 
     @Test("glob with ** finds the .txt files without following the symbolic link")
     func glob() async throws {
