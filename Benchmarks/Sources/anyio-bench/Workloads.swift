@@ -8,7 +8,8 @@
 //   Checkpoint.swift (W0), Spawn.swift (W1), Start.swift (W2), Cancel.swift (W3), Scope.swift (W4),
 //   Channel.swift (W5: channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1,
 //   channel-c0-4x4, channel-c1024-4x4), Lock.swift (W6 lock, and the variant lock:fast),
-//   ToThread.swift (W7), BufferedLines.swift (W11).
+//   ToThread.swift (W7), FileRead.swift (W9 file-read, and the variant file-read:blocking-thread),
+//   BufferedLines.swift (W11).
 //
 // Not implemented yet (the library lacks the API; see the sketch at the end of this file):
 //   W8 tcp-echo.
@@ -28,6 +29,8 @@ let workloads: [String: Workload] = [
     "channel-c0-4x4": { try await benchChannel($0, buffer: 0, producers: 4, consumers: 4, name: "channel-c0-4x4") },
     "channel-c1024-4x4": { try await benchChannel($0, buffer: 1024, producers: 4, consumers: 4, name: "channel-c1024-4x4") },
     "to_thread": benchToThread,
+    "file-read": benchFileRead,
+    "file-read:blocking-thread": benchFileReadBlockingThread,
     "buffered-lines": benchBufferedLines,
 ]
 
