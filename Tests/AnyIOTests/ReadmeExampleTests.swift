@@ -161,4 +161,26 @@ struct ReadmeExampleTests {
 
         #expect(printed == [#"["HELLO", "WORLD"]"#])
     }
+
+    @Test func readmeFilesExample() async throws {
+        var printed: [String] = []
+        func print(_ items: Any...) {
+            printed.append(items.map { String(describing: $0) }.joined(separator: " "))
+        }
+
+        // --- README.md, "Files" (verbatim from here) ---
+        try await withTemporaryDirectory { directory in      // removed again when the body ends
+            let notes = directory / "notes.txt"
+            try await notes.writeText("one\ntwo\nthree\n")
+            let file = try await openFile(notes.description)  // each call runs on a worker thread
+            var count = 0
+            try await file.executeThenClose { file in
+                for try await _ in file.lines { count += 1 }
+            }
+            print(count, try await notes.stat().size)         // 3 14
+        }
+        // --- end of the README example ---
+
+        #expect(printed == ["3 14"])
+    }
 }

@@ -51,6 +51,42 @@ func finishBody(_ ending: BodyEnding, _ scope: CancelScope) async throws {
 
 @Suite("FileIO: temporary files", .timeLimit(.minutes(1)))
 struct TemporaryFileTests {
+    @Test("an already-cancelled caller makes no temporary file or directory, and its body does not run")
+    func alreadyCancelledMakesNothing() async throws {
+        try await withFileLedger {
+            let bodyRan = TestBox(false)
+            _ = try await withCancelScope { scope in
+                scope.cancel()
+                await #expect(throws: CancellationError.self) {
+                    try await withTemporaryDirectory { _ in bodyRan.value = true }
+                }
+                await #expect(throws: CancellationError.self) {
+                    try await withNamedTemporaryFile { _, _ in bodyRan.value = true }
+                }
+                await #expect(throws: CancellationError.self) {
+                    try await withTemporaryFile { _ in bodyRan.value = true }
+                }
+            }
+            #expect(!bodyRan.value)
+        }
+    }
+
+    @Test("a body cancelled before its first checkpoint still has what was made removed")
+    func cancelledBeforeFirstCheckpoint() async throws {
+        try await withFileLedger {
+            let made = TestBox<String?>(nil)
+            _ = try await withCancelScope { scope in
+                try await withTemporaryDirectory { directory in
+                    made.value = directory.description
+                    scope.cancel()
+                    try await LowLevel.checkpoint()
+                }
+            }
+            let path = try #require(made.value)
+            #expect(!testExists(AsyncPath(path)))
+        }
+    }
+
     @Test("withTemporaryFile: write, seek, read; closed afterwards")
     func temporaryFile() async throws {
         try await withFileLedger {

@@ -37,7 +37,7 @@ public func withTemporaryFile<T>(
     _ body: (AsyncFile) async throws -> T
 ) async throws -> T {
     let ledger = FileDescriptorLedger.current
-    let core = try await ToThread.runSync {
+    let core = try await makeShielded {
         let (descriptor, path) = try FileSystemCalls.makeTemporaryFile(ledger: ledger)
         try? FileSystemCalls.removeFile(path, missingOK: true)
         return try FileCore.wrap(descriptor: descriptor, path: path, streamMode: "w+", limiter: nil, ledger: ledger)
@@ -73,7 +73,7 @@ public func withNamedTemporaryFile<T>(
     _ body: (AsyncFile, AsyncPath) async throws -> T
 ) async throws -> T {
     let ledger = FileDescriptorLedger.current
-    let core = try await ToThread.runSync {
+    let core = try await makeShielded {
         let (descriptor, path) = try FileSystemCalls.makeTemporaryFile(ledger: ledger)
         do {
             return try FileCore.wrap(descriptor: descriptor, path: path, streamMode: "w+", limiter: nil, ledger: ledger)
@@ -121,7 +121,7 @@ public func withTemporaryDirectory<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (AsyncPath) async throws -> T
 ) async throws -> T {
-    let path = try await ToThread.runSync { try FileSystemCalls.makeTemporaryDirectory() }
+    let path = try await makeShielded { try FileSystemCalls.makeTemporaryDirectory() }
     let ledger = FileDescriptorLedger.current
     return try await runThenCleanUp(
         isolation: isolation,
@@ -177,6 +177,22 @@ private func runThenCleanUp<T>(
     }
     await cleanup()
     return result
+}
+
+/// Makes what a temporary-file function makes, on a worker thread.
+///
+/// A checkpoint first (an already-cancelled caller makes nothing); then the making runs in a
+/// shielded scope, because `ToThread.runSync` drops the result of a call whose caller was
+/// cancelled while it ran, and a dropped temporary file or directory would stay on disk.
+/// Invariant: whatever this returns is removed by the caller's cleanup; a cancellation that
+/// arrived meanwhile is seen by the body's first checkpoint, after which the cleanup runs.
+private func makeShielded<R: Sendable>(_ make: @escaping @Sendable () throws -> R) async throws -> R {
+    try await LowLevel.checkpointIfCancelled()
+    let made = try await withCancelScope(shield: true) { _ in try await ToThread.runSync(make) }
+    guard let made else {
+        fatalError("makeShielded: a shielded scope that nobody can cancel caught a cancellation")
+    }
+    return made
 }
 
 /// Runs `body` on a worker thread in a shielded cancel scope, so that cleanup runs also when the
