@@ -48,6 +48,7 @@ struct MemoryByteStreamTests {
             }
         }
         #expect(failure?.check == "receive(maxBytes:) returns between 1 and maxBytes bytes")
+        #expect(failure?.message.contains("receive(maxBytes: 7) returned") == true)
     }
 }
 

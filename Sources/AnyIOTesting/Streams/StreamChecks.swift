@@ -38,21 +38,28 @@ struct StreamChecks {
             try await failAfter(Self.hangLimit) { _ in
                 try await body(send, receive)
             }
-        } catch let failure as StreamConformanceFailure {
-            await send.close()
-            await receive.close()
-            throw failure
-        } catch is TimeoutError {
-            await send.close()
-            await receive.close()
-            throw StreamConformanceFailure(check: name, message: "did not finish within \(Self.hangLimit) (a call hangs)")
         } catch {
             await send.close()
             await receive.close()
-            throw StreamConformanceFailure(check: name, message: "unexpected error \(error)")
+            throw Self.failure(of: name, error)
         }
         await send.close()
         await receive.close()
+    }
+
+    /// The failure to report for check `name` that ended with `error`: the check's own failure
+    /// (also from inside a nursery's `ErrorGroup`), a hang, or an unexpected error.
+    static func failure(of name: String, _ error: any Error) -> StreamConformanceFailure {
+        var error = error
+        if let group = error as? ErrorGroup, group.errors.count == 1 { error = group.errors[0] }
+        switch error {
+        case let failure as StreamConformanceFailure:
+            return StreamConformanceFailure(check: name, message: failure.message)
+        case is TimeoutError:
+            return StreamConformanceFailure(check: name, message: "did not finish within \(hangLimit) (a call hangs)")
+        default:
+            return StreamConformanceFailure(check: name, message: "unexpected error \(error)")
+        }
     }
 
     static func fail(_ message: String) -> StreamConformanceFailure {
@@ -297,80 +304,78 @@ struct StreamChecks {
 
     // MARK: - Two-way and half-close checks
 
-    static func bothDirectionsAtOnce(bulkBytes: Int, makePair: TwoWayStreamMaker) async throws {
-        let name = "both directions at once, with more bytes than any buffer holds"
+    /// Runs a two-way check on a fresh pair, closes the pair afterwards, and turns any error into
+    /// a ``StreamConformanceFailure`` named `name`.
+    private static func checkPair(
+        _ name: String,
+        makePair: TwoWayStreamMaker,
+        _ body: @Sendable (any ByteStream, any ByteStream) async throws -> Void
+    ) async throws {
         let (a, b) = try await makePair()
-        defer { _ = (a, b) }
         do {
-            try await failAfter(hangLimit) { _ in
-                let count = bulkBytes
-                let fromA = payload(count, seed: 1), fromB = payload(count, seed: 2)
-                try await withNursery { nursery in
-                    for (sender, data) in [(a, fromA), (b, fromB)] {
-                        nursery.startSoon {
-                            var offset = 0
-                            while offset < data.count {
-                                let end = Swift.min(offset + 100_000, data.count)
-                                try await sender.send(Array(data[offset..<end]))
-                                offset = end
-                            }
-                        }
-                    }
-                    for (receiver, data) in [(b, fromA), (a, fromB)] {
-                        nursery.startSoon {
-                            guard try await receiveAll(data.count, from: receiver) == data else {
-                                throw fail("bytes were lost or reordered")
-                            }
-                        }
-                    }
-                }
-            }
+            try await failAfter(hangLimit) { _ in try await body(a, b) }
         } catch {
             await a.close()
             await b.close()
-            throw StreamConformanceFailure(check: name, message: "\(error)")
+            throw failure(of: name, error)
         }
         await a.close()
         await b.close()
     }
 
-    static func halfClose(makePair: TwoWayStreamMaker) async throws {
-        let name = "sendEOF() half-closes"
-        let (a, b) = try await makePair()
-        do {
-            try await failAfter(hangLimit) { _ in
-                try await withNursery { nursery in
+    static func bothDirectionsAtOnce(bulkBytes: Int, makePair: TwoWayStreamMaker) async throws {
+        try await checkPair("both directions at once, with more bytes than any buffer holds", makePair: makePair) { a, b in
+            let count = bulkBytes
+            let fromA = payload(count, seed: 1), fromB = payload(count, seed: 2)
+            try await withNursery { nursery in
+                for (sender, data) in [(a, fromA), (b, fromB)] {
                     nursery.startSoon {
-                        try await a.send([1, 2, 3])
-                        try await a.sendEOF()
-                        try await a.sendEOF()
-                        let error = try await expectError("send after sendEOF()") { try await a.send([4]) }
-                        guard error is ClosedResourceError else {
-                            throw fail("send after sendEOF() threw \(error), not ClosedResourceError")
-                        }
-                        guard try await receiveAll(3, from: a) == [9, 8, 7] else {
-                            throw fail("the side that sent EOF could not receive the peer's answer")
+                        var offset = 0
+                        while offset < data.count {
+                            let end = Swift.min(offset + 100_000, data.count)
+                            try await sender.send(Array(data[offset..<end]))
+                            offset = end
                         }
                     }
-                    guard try await receiveAll(3, from: b) == [1, 2, 3] else {
-                        throw fail("bytes sent before sendEOF() were lost")
+                }
+                for (receiver, data) in [(b, fromA), (a, fromB)] {
+                    nursery.startSoon {
+                        guard try await receiveAll(data.count, from: receiver) == data else {
+                            throw fail("bytes were lost or reordered")
+                        }
                     }
-                    let error = try await expectError("receive after the peer's sendEOF()") {
-                        _ = try await b.receive(maxBytes: 10)
-                    }
-                    guard error is EndOfStreamError else {
-                        throw fail("receive after the peer's sendEOF() threw \(error), not EndOfStreamError")
-                    }
-                    try await b.send([9, 8, 7])
                 }
             }
-        } catch {
-            await a.close()
-            await b.close()
-            throw StreamConformanceFailure(check: name, message: "\(error)")
         }
-        await a.close()
-        await b.close()
+    }
+
+    static func halfClose(makePair: TwoWayStreamMaker) async throws {
+        try await checkPair("sendEOF() half-closes", makePair: makePair) { a, b in
+            try await withNursery { nursery in
+                nursery.startSoon {
+                    try await a.send([1, 2, 3])
+                    try await a.sendEOF()
+                    try await a.sendEOF()
+                    let error = try await expectError("send after sendEOF()") { try await a.send([4]) }
+                    guard error is ClosedResourceError else {
+                        throw fail("send after sendEOF() threw \(error), not ClosedResourceError")
+                    }
+                    guard try await receiveAll(3, from: a) == [9, 8, 7] else {
+                        throw fail("the side that sent EOF could not receive the peer's answer")
+                    }
+                }
+                guard try await receiveAll(3, from: b) == [1, 2, 3] else {
+                    throw fail("bytes sent before sendEOF() were lost")
+                }
+                let error = try await expectError("receive after the peer's sendEOF()") {
+                    _ = try await b.receive(maxBytes: 10)
+                }
+                guard error is EndOfStreamError else {
+                    throw fail("receive after the peer's sendEOF() threw \(error), not EndOfStreamError")
+                }
+                try await b.send([9, 8, 7])
+            }
+        }
     }
 }
 

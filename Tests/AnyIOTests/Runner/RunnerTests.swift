@@ -3,7 +3,7 @@
 //===----------------------------------------------------------------------===//
 //
 // Two kinds of test:
-// - in-process tests of `Runner.run`, which deliver signals to this process (`deliver(_:)`)
+// - in-process tests of `Runner.run`, which deliver signals to this process (`deliverSignal(_:)`)
 //   while a harmless test handler is installed underneath (so a runner that failed to install
 //   or restore its handlers can never kill the test process);
 // - end-to-end tests of the `anyio-demo` executable, run as a child process. These use real
@@ -33,7 +33,7 @@ struct RunnerTests {
             var rootScope: CancelScope?
             let result: Int? = try await Runner.run { root in
                 rootScope = root
-                deliver(signalNumber)
+                deliverSignal(signalNumber)
                 try await sleep(for: .seconds(10))
                 return 0  // Not reached when the signal cancels the root scope.
             }
@@ -71,7 +71,7 @@ struct RunnerTests {
 
             // Functional check: the signal reaches the test handler again, not the runner.
             let deliveredBefore = testHandlerDeliveries.load(ordering: .relaxed)
-            deliver(signalNumber)
+            deliverSignal(signalNumber)
             #expect(testHandlerDeliveries.load(ordering: .relaxed) == deliveredBefore + 1)
         }
     }
@@ -117,7 +117,7 @@ struct RunnerTests {
             var cleanedUp = false
             let result: Int? = try await Runner.run { _ in
                 do {
-                    deliver(SIGINT)
+                    deliverSignal(SIGINT)
                     try await sleep(for: .seconds(10))
                 } catch let cancellation as CancellationError {
                     try await withCancelScope(deadline: currentTime() + .seconds(5), shield: true) { _ in
@@ -137,10 +137,10 @@ struct RunnerTests {
     func secondSignalExitsInProcess() async {
         let result = await #expect(processExitsWith: .exitCode(130), observing: [\.standardErrorContent]) {
             try await Runner.run(gracePeriod: .seconds(30)) { _ in
-                deliver(SIGINT)
+                deliverSignal(SIGINT)
                 try await withCancelScope(shield: true) { _ in
                     try await sleep(for: .milliseconds(100))
-                    deliver(SIGINT)
+                    deliverSignal(SIGINT)
                     try await sleep(for: .seconds(20))
                 }
             }
@@ -155,7 +155,7 @@ struct RunnerTests {
     func gracePeriodExpiryExitsInProcess() async {
         let result = await #expect(processExitsWith: .exitCode(143), observing: [\.standardErrorContent]) {
             try await Runner.run(gracePeriod: .milliseconds(200)) { _ in
-                deliver(SIGTERM)
+                deliverSignal(SIGTERM)
                 try await withCancelScope(shield: true) { _ in
                     try await sleep(for: .seconds(20))
                 }
@@ -320,39 +320,6 @@ private func expectGracefulShutdown(
         }
     }
     #expect(lines.last(where: { !$0.isEmpty }) == "shutdown complete", sourceLocation: sourceLocation)
-}
-
-/// Sends `signalNumber` to this process and returns once its handler has run.
-///
-/// The signal is raised on a fresh thread that has it unblocked. `raise` on the calling thread
-/// would not do: on Linux the threads of Swift's cooperative pool (libdispatch workers) block
-/// signals, so a signal raised there stays pending.
-private func deliver(_ signalNumber: Int32) {
-    #if canImport(Darwin)
-    var thread: pthread_t?
-    #else
-    var thread = pthread_t()
-    #endif
-    let created = pthread_create(
-        &thread,
-        nil,
-        { argument in
-            let signalNumber = Int32(truncatingIfNeeded: Int(bitPattern: argument))
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, signalNumber)
-            pthread_sigmask(SIG_UNBLOCK, &set, nil)
-            raise(signalNumber)
-            return nil
-        },
-        UnsafeMutableRawPointer(bitPattern: Int(signalNumber))
-    )
-    precondition(created == 0, "pthread_create failed: \(created)")
-    #if canImport(Darwin)
-    pthread_join(thread!, nil)
-    #else
-    pthread_join(thread, nil)
-    #endif
 }
 
 /// How many times `testSignalHandler` ran.

@@ -39,7 +39,7 @@ struct SignalReceiverTests {
         try await withTestHandlers(for: Self.testSignals) {
             let received = try await withSignalReceiver(for: [.user1, .user2, .hangup]) { signals in
                 for signalNumber in [SIGUSR1, SIGUSR2, SIGHUP, SIGUSR1] {
-                    deliver(signalNumber)
+                    deliverSignal(signalNumber)
                 }
                 var iterator = signals.makeAsyncIterator()
                 var received: [OSSignal] = []
@@ -73,9 +73,9 @@ struct SignalReceiverTests {
     func keptWhileNotIterating() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.user1, .hangup]) { signals in
-                deliver(SIGHUP)
-                deliver(SIGUSR1)
-                deliver(SIGHUP)
+                deliverSignal(SIGHUP)
+                deliverSignal(SIGUSR1)
+                deliverSignal(SIGHUP)
                 try await testWaitUntil("the three signals are pending") { pendingCount(signals) == 3 }
                 try await LowLevel.checkpoint()
 
@@ -86,7 +86,7 @@ struct SignalReceiverTests {
                 }
                 #expect(received == [.hangup, .user1, .hangup])
                 // A new iteration continues with what arrives next.
-                deliver(SIGUSR1)
+                deliverSignal(SIGUSR1)
                 for await signal in signals {
                     #expect(signal == .user1)
                     break
@@ -99,13 +99,13 @@ struct SignalReceiverTests {
     func arrivesWhileHandling() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.user1, .user2]) { signals in
-                deliver(SIGUSR1)
+                deliverSignal(SIGUSR1)
                 var received: [OSSignal] = []
                 for await signal in signals {
                     received.append(signal)
                     if signal == .user1 {
                         // "Handling" the first: the second arrives meanwhile.
-                        deliver(SIGUSR2)
+                        deliverSignal(SIGUSR2)
                         try await LowLevel.checkpoint()
                     } else {
                         break
@@ -139,7 +139,7 @@ struct SignalReceiverTests {
                 #expect(loopEnded.value)
                 #expect(waitingCount(signals.storage) == 0)
 
-                deliver(SIGUSR1)
+                deliverSignal(SIGUSR1)
                 var iterator = signals.makeAsyncIterator()
                 #expect(await iterator.next() == .user1)
             }
@@ -155,7 +155,7 @@ struct SignalReceiverTests {
                     scope.cancel()
                     #expect(await iterator.next() == nil)
                 }
-                deliver(SIGUSR2)
+                deliverSignal(SIGUSR2)
                 try await testWaitUntil("the signal is pending") { pendingCount(signals) == 1 }
                 #expect(await iterator.next() == nil)
                 var fresh = signals.makeAsyncIterator()
@@ -168,7 +168,7 @@ struct SignalReceiverTests {
     func cancelledBeforeWaiting() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.hangup]) { signals in
-                deliver(SIGHUP)
+                deliverSignal(SIGHUP)
                 try await testWaitUntil("the signal is pending") { pendingCount(signals) == 1 }
                 try await withCancelScope { scope in
                     scope.cancel()
@@ -253,7 +253,7 @@ struct SignalReceiverTests {
                 #expect(
                     consumer.state == .waiting(operation: "withSignalReceiver (waiting for a signal)", until: nil)
                 )
-                deliver(SIGWINCH)
+                deliverSignal(SIGWINCH)
             }
         }
     }
@@ -265,8 +265,8 @@ struct SignalReceiverTests {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.user1]) { first in
                 try await withSignalReceiver(for: [.user2]) { second in
-                    deliver(SIGUSR2)
-                    deliver(SIGUSR1)
+                    deliverSignal(SIGUSR2)
+                    deliverSignal(SIGUSR1)
                     var firstIterator = first.makeAsyncIterator()
                     var secondIterator = second.makeAsyncIterator()
                     #expect(await firstIterator.next() == .user1)
@@ -277,7 +277,7 @@ struct SignalReceiverTests {
                 // The inner receiver's end leaves SIGUSR1 caught for the outer one.
                 #expect(currentHandlerAddress(for: SIGUSR2) == testHandlerAddress)
                 #expect(currentHandlerAddress(for: SIGUSR1) != testHandlerAddress)
-                deliver(SIGUSR1)
+                deliverSignal(SIGUSR1)
                 var iterator = first.makeAsyncIterator()
                 #expect(await iterator.next() == .user1)
             }
@@ -289,9 +289,9 @@ struct SignalReceiverTests {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.hangup]) { first in
                 try await withSignalReceiver(for: [.hangup, .user1]) { second in
-                    deliver(SIGHUP)
-                    deliver(SIGUSR1)
-                    deliver(SIGHUP)
+                    deliverSignal(SIGHUP)
+                    deliverSignal(SIGUSR1)
+                    deliverSignal(SIGHUP)
                     var firstIterator = first.makeAsyncIterator()
                     var secondIterator = second.makeAsyncIterator()
                     #expect(await firstIterator.next() == .hangup)
@@ -324,7 +324,7 @@ struct SignalReceiverTests {
                     firstMayEnd.set()
                     try await testWaitUntil("the first receiver ended") { firstEnded.value }
                     #expect(currentHandlerAddress(for: SIGUSR2) != testHandlerAddress)
-                    deliver(SIGUSR2)
+                    deliverSignal(SIGUSR2)
                     var iterator = second.makeAsyncIterator()
                     #expect(await iterator.next() == .user2)
                 }
@@ -364,7 +364,7 @@ struct SignalReceiverTests {
 
             // Functional check: the signal reaches the test handler again.
             let before = testHandlerDeliveries.load(ordering: .relaxed)
-            deliver(SIGUSR1)
+            deliverSignal(SIGUSR1)
             #expect(testHandlerDeliveries.load(ordering: .relaxed) == before + 1)
         }
     }
@@ -380,7 +380,7 @@ struct SignalReceiverTests {
                     try await withSignalReceiver(for: [.user2, .windowChanged]) { signals in
                         #expect(currentHandlerAddress(for: SIGUSR2) != ignored)
                         #expect(currentHandlerAddress(for: SIGWINCH) != defaulted)
-                        deliver(SIGUSR2)
+                        deliverSignal(SIGUSR2)
                         var iterator = signals.makeAsyncIterator()
                         #expect(await iterator.next() == .user2)
                     }
@@ -388,7 +388,7 @@ struct SignalReceiverTests {
                     #expect(currentHandlerAddress(for: SIGWINCH) == defaulted)
                     // Ignored again: raising it is harmless and reaches no handler.
                     let before = testHandlerDeliveries.load(ordering: .relaxed)
-                    deliver(SIGUSR2)
+                    deliverSignal(SIGUSR2)
                     #expect(testHandlerDeliveries.load(ordering: .relaxed) == before)
                 }
             }
@@ -490,7 +490,7 @@ struct SignalReceiverTests {
     func duplicatesIgnored() async throws {
         try await withTestHandlers(for: Self.testSignals) {
             try await withSignalReceiver(for: [.user1, .user1]) { signals in
-                deliver(SIGUSR1)
+                deliverSignal(SIGUSR1)
                 var iterator = signals.makeAsyncIterator()
                 #expect(await iterator.next() == .user1)
                 try await LowLevel.checkpoint()
@@ -538,7 +538,7 @@ struct SignalReceiverTests {
             let reloads = TestBox(0)
             func reloadConfiguration() async throws { reloads.update { $0 += 1 } }
             try await withSignalReceiver(for: [.hangup]) { signals in
-                deliver(SIGHUP)  // (test)
+                deliverSignal(SIGHUP)  // (test)
                 for await _ in signals {
                     try await reloadConfiguration()
                     break  // (test)
@@ -568,7 +568,7 @@ struct SignalReceiverTests {
                 try await testWaitUntil("the reloader catches SIGHUP") {  // (test)
                     currentHandlerAddress(for: SIGHUP) != testHandlerAddress  // (test)
                 }  // (test)
-                deliver(SIGHUP)  // (test)
+                deliverSignal(SIGHUP)  // (test)
                 try await testWaitUntil("one reload") { reloads.value == 1 }  // (test)
                 nursery.cancel()  // (test)
             }
@@ -585,7 +585,7 @@ struct SignalReceiverTests {
             var lines: [String] = []  // (test)
             func print(_ line: String) { lines.append(line) }  // (test)
             try await withSignalReceiver(for: [.user1]) { signals in
-                deliver(SIGUSR1)  // (test)
+                deliverSignal(SIGUSR1)  // (test)
                 // Wait at most a second for the first SIGUSR1.
                 let first = try await moveOnAfter(.seconds(1)) { _ in
                     var iterator = signals.makeAsyncIterator()
@@ -593,7 +593,7 @@ struct SignalReceiverTests {
                 }
                 print(first.flatMap { $0 }.map { "got \($0)" } ?? "no SIGUSR1 within a second")
 
-                deliver(SIGUSR1)  // (test)
+                deliverSignal(SIGUSR1)  // (test)
                 // A new iteration receives what arrives next, including what arrived meanwhile.
                 for await signal in signals {
                     print("then \(signal)")
@@ -641,39 +641,6 @@ private func pendingCount(_ receiver: SignalReceiver) -> Int {
 /// The number of iterations waiting in `storage`.
 private func waitingCount(_ storage: SignalReceiverStorage) -> Int {
     storage.state.withLock { $0.waitingCount }
-}
-
-/// Raises `signalNumber` in this process and returns once its handler has run.
-///
-/// The signal is raised by a new thread that unblocks it first: a signal a thread raises at itself
-/// is delivered to that thread before `raise` returns, and the threads of Swift's cooperative pool
-/// may block it (then it would stay pending).
-private func deliver(_ signalNumber: Int32) {
-    #if canImport(Darwin)
-    var thread: pthread_t?
-    #else
-    var thread = pthread_t()
-    #endif
-    let result = pthread_create(
-        &thread,
-        nil,
-        { argument in
-            let signalNumber = Int32(truncatingIfNeeded: Int(bitPattern: argument))
-            var unblocked = sigset_t()
-            sigemptyset(&unblocked)
-            sigaddset(&unblocked, signalNumber)
-            pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
-            raise(signalNumber)
-            return nil
-        },
-        UnsafeMutableRawPointer(bitPattern: Int(signalNumber))
-    )
-    precondition(result == 0, "pthread_create failed: \(result)")
-    #if canImport(Darwin)
-    pthread_join(thread!, nil)
-    #else
-    pthread_join(thread, nil)
-    #endif
 }
 
 /// How many times `countingTestHandler` ran.
@@ -763,7 +730,7 @@ private struct ReadmeServer: Sendable {
         try await testWaitUntil("the reloader catches SIGHUP") {
             currentHandlerAddress(for: SIGHUP) != testHandlerAddress
         }
-        deliver(SIGHUP)
+        deliverSignal(SIGHUP)
         try await testWaitUntil("one reload") { config.reloads.value == 1 }
     }
 }
