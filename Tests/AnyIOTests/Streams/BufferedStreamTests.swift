@@ -206,7 +206,7 @@ struct BufferedStreamTests {
 
     @Test("a BufferedByteStream over a memory pair passes the half-closeable stream checks")
     func conformance() async throws {
-        try await checkHalfCloseableStream {
+        try await checkHalfCloseableStream(bulkBytes: 200_000) {
             let (a, b) = memoryByteStreamPair(maxBufferSize: 1_000, maxChunkSize: 300)
             return (BufferedByteStream(a), BufferedByteStream(b))
         }

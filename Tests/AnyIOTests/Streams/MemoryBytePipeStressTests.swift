@@ -10,10 +10,17 @@ import Testing
 /// smallest buffers: a lost wake-up would hang a transfer (the time limit is a failsafe only).
 @Suite("MemoryBytePipe stress", .serialized, .timeLimit(.minutes(2)))
 struct MemoryBytePipeStressTests {
+    /// Rounds per test: fewer under Thread Sanitizer, which slows every hand-off tenfold.
+    #if ANYIO_TSAN
+    static let rounds = 10
+    #else
+    static let rounds = 40
+    #endif
+
     @Test("many small transfers through tiny buffers arrive whole and in order", arguments: [1, 3, 64])
     func transfers(bufferSize: Int) async throws {
         let message = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        for round in 0..<100 {
+        for round in 0..<Self.rounds {
             let pipe = MemoryBytePipe(maxBufferSize: bufferSize, maxChunkSize: round % 2 == 0 ? 1 : 5)
             try await withNursery { nursery in
                 nursery.startSoon {
@@ -36,7 +43,7 @@ struct MemoryBytePipeStressTests {
 
     @Test("cancelling blocked receives and sends at random moments loses no byte")
     func cancellationRaces() async throws {
-        for round in 0..<200 {
+        for round in 0..<(Self.rounds * 2) {
             let pipe = MemoryBytePipe(maxBufferSize: 2, maxChunkSize: 3)
             let message = (0..<40).map { UInt8(truncatingIfNeeded: $0 &+ round) }
             try await withNursery { nursery in
