@@ -197,12 +197,14 @@ struct TCPStreamTests {
         let (client, server) = try await connectedPair()
         let total = 48 << 20
         let chunk = 65536
+        // Byte `i` of the stream is `i % 251`: a chunk starting at `offset` is a slice of this.
+        let pattern = (0..<(chunk + 251)).map { UInt8($0 % 251) }
         let sent = Event()
         try await withNursery { nursery in
             nursery.startSoon {
                 var offset = 0
                 while offset < total {
-                    try await client.send((offset..<(offset + chunk)).map { UInt8(truncatingIfNeeded: $0 / 3) })
+                    try await client.send(Array(pattern[(offset % 251)..<(offset % 251 + chunk)]))
                     offset += chunk
                 }
                 try await client.sendEOF()
@@ -215,9 +217,7 @@ struct TCPStreamTests {
             var offset = 0
             var intact = true
             for try await bytes in server.chunks() {
-                for (index, byte) in bytes.enumerated() where byte != UInt8(truncatingIfNeeded: (offset + index) / 3) {
-                    intact = false
-                }
+                if bytes != Array(pattern[(offset % 251)..<(offset % 251 + bytes.count)]) { intact = false }
                 offset += bytes.count
             }
             #expect(intact)
