@@ -131,6 +131,41 @@ struct TCPStreamTests {
         await server.close()
     }
 
+    @Test("the task tree shows a blocked receive, send and accept with the socket's addresses")
+    func taskTreeShowsSockets() async throws {
+        let listener = try await makeTCPListener(localHost: "127.0.0.1")
+        let port = try listener.extra(SocketAttribute.localPort)
+        let (client, server) = try await connectedPair()
+        let clientPort = try client.extra(SocketAttribute.localPort)
+        let serverPort = try server.extra(SocketAttribute.localPort)
+        // A second pair for the sender, whose peer never reads (the first pair's receiver would).
+        let (quietClient, sendingServer) = try await connectedPair()
+        let quietPort = try quietClient.extra(SocketAttribute.localPort)
+        let sendingPort = try sendingServer.extra(SocketAttribute.localPort)
+        try await withNursery { nursery in
+            nursery.startSoon(name: "receiver") { _ = try await client.receive() }
+            nursery.startSoon(name: "sender") {
+                while true { try await sendingServer.send([UInt8](repeating: 0, count: 65536)) }
+            }
+            nursery.startSoon(name: "acceptor") { _ = try await tcpListener(listener).accept() }
+            // Write completions on the event loop may wake the sender briefly after it parked:
+            // look again until it is parked once more (bounded).
+            var text = ""
+            for _ in 0..<100 {
+                try await waitAllTasksBlocked()
+                text = currentTaskTree().description
+                if !text.contains("running") { break }
+                try await sleep(for: .milliseconds(10))
+            }
+            #expect(text.contains("SocketStream.receive(maxBytes:) (waiting for data from the peer) [receive on tcp 127.0.0.1:\(clientPort) → 127.0.0.1:\(serverPort)]"), "\(text)")
+            #expect(text.contains("[send on tcp 127.0.0.1:\(sendingPort) → 127.0.0.1:\(quietPort)]"), "\(text)")
+            #expect(text.contains("[accept on tcp 127.0.0.1:\(port)]"), "\(text)")
+            nursery.cancel(reason: "done")
+        }
+        for stream in [client, server, quietClient, sendingServer] { await stream.close() }
+        await listener.close()
+    }
+
     @Test("closing from another task wakes a blocked send with ClosedResourceError")
     func closeDuringSend() async throws {
         let (client, server) = try await connectedPair()

@@ -34,6 +34,8 @@ final class AcceptQueueStorage: Sendable {
                 throw error
             case .park(let ticket, let read):
                 if read { channel.read() }
+                setCurrentTaskBlockedOn(SocketWaitSite("accept", on: channel))
+                defer { setCurrentTaskBlockedOn(nil) }
                 try await park(on: .socketAccept) { waiter in
                     state.withLock { $0.park(ticket, waiter) }
                 } cancel: {

@@ -162,10 +162,12 @@ struct SocketStreamStateMachine<Waiter> {
         return .park(senders.register())
     }
 
-    /// A write handed over by `send` completed; returns the senders to wake.
+    /// A write handed over by `send` completed; returns the senders to wake (once there is
+    /// room, or the connection failed).
     mutating func writeCompleted(count: Int, error: (any Error)?) -> [Waiter] {
         bytesInFlight -= count
         if let error, failure == nil, !closed { failure = error }
+        guard failure != nil || (writable && bytesInFlight < sendHighWater) else { return [] }
         return senders.unparkAll()
     }
 

@@ -41,6 +41,8 @@ final class SocketStreamStorage: Sendable {
                 throw error
             case .park(let ticket, let read):
                 if read { channel.read() }
+                setCurrentTaskBlockedOn(SocketWaitSite("receive", on: channel))
+                defer { setCurrentTaskBlockedOn(nil) }
                 try await park(on: .socketReceive) { waiter in
                     state.withLock { $0.parkReceiver(ticket, waiter) }
                 } cancel: {
@@ -69,6 +71,8 @@ final class SocketStreamStorage: Sendable {
             case .fail(let error):
                 throw error
             case .park(let ticket):
+                setCurrentTaskBlockedOn(SocketWaitSite("send", on: channel))
+                defer { setCurrentTaskBlockedOn(nil) }
                 try await park(on: .socketSend) { waiter in
                     state.withLock { $0.parkSender(ticket, waiter) }
                 } cancel: {
