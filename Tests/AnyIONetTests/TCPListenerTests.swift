@@ -5,6 +5,7 @@
 import AnyIO
 import AnyIONet
 import AnyIOTesting
+import Foundation
 import Testing
 
 /// An error a handler throws on purpose.
@@ -138,5 +139,62 @@ struct TCPListenerTests {
         for try await chunk in client.chunks() { reply += chunk }
         #expect(reply == Array("reply".utf8))
         await client.close()
+    }
+}
+
+@Suite("TCP load", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(40)))
+struct TCPLoadTests {
+    /// The number of open descriptors of this process.
+    private func openDescriptorCount() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+    }
+
+    @Test("200 concurrent connections through serve: every byte echoed once, descriptors released")
+    func concurrentEcho() async throws {
+        // Start SwiftNIO's event loops first (they hold descriptors of their own for good).
+        let (warmClient, warmServer) = try await connectedPair()
+        await warmClient.close()
+        await warmServer.close()
+        let descriptorsBefore = openDescriptorCount()
+        try await withNursery { nursery in
+            let port = try await nursery.start { (status: consuming TaskStatus<Int>) in
+                let listener = try await makeTCPListener(localHost: "127.0.0.1")
+                status.started(try listener.extra(SocketAttribute.localPort))
+                try await listener.executeThenClose { listener -> Void in
+                    try await listener.serve { stream in
+                        for try await chunk in stream.chunks() { try await stream.send(chunk) }
+                        try await stream.sendEOF()
+                    }
+                }
+            }
+            try await withNursery { clients in
+                for index in 0..<200 {
+                    clients.startSoon {
+                        let client = try await connectTCP(host: "127.0.0.1", port: port)
+                        let size = 1 + (index * 7919) % 300_000
+                        let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ index) }
+                        try await withNursery { inner in
+                            inner.startSoon {
+                                try await client.send(payload)
+                                try await client.sendEOF()
+                            }
+                            var echoed: [UInt8] = []
+                            for try await chunk in client.chunks() { echoed += chunk }
+                            #expect(echoed.count == payload.count)
+                            #expect(echoed == payload)
+                        }
+                        await client.close()
+                    }
+                }
+            }
+            nursery.cancel(reason: "done")
+        }
+        // Closing is asynchronous on the event loops: allow them a moment (bounded).
+        var descriptorsAfter = openDescriptorCount()
+        for _ in 0..<100 where descriptorsAfter > descriptorsBefore {
+            try await sleep(for: .milliseconds(20))
+            descriptorsAfter = openDescriptorCount()
+        }
+        #expect(descriptorsAfter <= descriptorsBefore, "open descriptors: \(descriptorsBefore) before, \(descriptorsAfter) after")
     }
 }

@@ -97,6 +97,28 @@ struct TCPStreamTests {
         await server.close()
     }
 
+    @Test("sendEOF or close after the peer's EOF still delivers every byte sent before", arguments: [false, true])
+    func closeAfterPeerEOFDelivers(closeInsteadOfEOF: Bool) async throws {
+        // NIO turns an output shutdown into a full close once the input is shut down, which
+        // would drop writes not yet written: the stream shuts down after the last write.
+        let (client, server) = try await connectedPair()
+        try await client.sendEOF()
+        await #expect(throws: EndOfStreamError.self) { try await server.receive() }
+        let payload = (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 % 253) }
+        try await withNursery { nursery in
+            nursery.startSoon {
+                try await server.send(payload)
+                if closeInsteadOfEOF { await server.close() } else { try await server.sendEOF() }
+            }
+            var received: [UInt8] = []
+            for try await chunk in client.chunks() { received += chunk }
+            #expect(received.count == payload.count)
+            #expect(received == payload)
+        }
+        await client.close()
+        await server.close()
+    }
+
     @Test("a second concurrent send or receive is BusyResourceError")
     func concurrentUse() async throws {
         // anyio: tests/test_sockets.py::TestTCPStream::test_concurrent_receive

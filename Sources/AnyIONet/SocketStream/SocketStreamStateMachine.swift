@@ -58,6 +58,8 @@ struct SocketStreamStateMachine<Waiter> {
     private var writable = true
     /// Bytes handed to the channel whose write has not completed.
     private(set) var bytesInFlight = 0
+    /// The completion of the last write handed to the channel (writes complete in order).
+    private var lastWrite: EventLoopFuture<Void>?
     private var receivers = WaitQueue<Waiter, Void>()
     private var senders = WaitQueue<Waiter, Void>()
 
@@ -151,12 +153,14 @@ struct SocketStreamStateMachine<Waiter> {
         case park(Ticket)
     }
 
-    mutating func send(count: Int) -> SendAction {
+    /// `promise` is the write's completion, should the bytes be written now.
+    mutating func send(count: Int, promise: EventLoopPromise<Void>) -> SendAction {
         if closed || eofSent { return .fail(ClosedResourceError()) }
         if let failure { return .fail(Self.broken(failure)) }
         if inactive { return .fail(BrokenResourceError(reason: "the connection was closed")) }
         if writable && bytesInFlight < sendHighWater {
             bytesInFlight += count
+            lastWrite = promise.futureResult
             return .write
         }
         return .park(senders.register())
@@ -178,8 +182,10 @@ struct SocketStreamStateMachine<Waiter> {
     }
 
     enum SendEOFAction {
-        /// Shut the channel's output down; wake these (other tasks' sends, which then fail).
-        case shutDown(wake: [Waiter])
+        /// Shut the channel's output down, after `lastWrite` if there is one (NIO would drop
+        /// writes not yet written if the input is shut down already: it closes fully then); wake
+        /// these (other tasks' sends, which then fail).
+        case shutDown(after: EventLoopFuture<Void>?, wake: [Waiter])
         /// Nothing to do (sent already, or the channel is gone).
         case none
         /// Throw.
@@ -191,14 +197,14 @@ struct SocketStreamStateMachine<Waiter> {
         if eofSent || inactive { return .none }
         if let failure { return .fail(Self.broken(failure)) }
         eofSent = true
-        return .shutDown(wake: senders.unparkAll())
+        return .shutDown(after: bytesInFlight > 0 ? lastWrite : nil, wake: senders.unparkAll())
     }
 
     enum CloseAction {
         /// Closed before: nothing to do.
         case none
-        /// Close the channel (`flush`: gracefully, after the writes in flight); wake these.
-        case close(flush: Bool, wake: [Waiter])
+        /// Close the channel (after `lastWrite` if there is one, unless forcefully); wake these.
+        case close(after: EventLoopFuture<Void>?, wake: [Waiter])
     }
 
     mutating func close() -> CloseAction {
@@ -206,8 +212,8 @@ struct SocketStreamStateMachine<Waiter> {
         closed = true
         inbound.clear()
         let wake = receivers.unparkAll() + senders.unparkAll()
-        if inactive { return .close(flush: false, wake: wake) }
-        return .close(flush: bytesInFlight > 0, wake: wake)
+        if inactive { return .close(after: nil, wake: wake) }
+        return .close(after: bytesInFlight > 0 ? lastWrite : nil, wake: wake)
     }
 
     // MARK: - Parking

@@ -57,10 +57,12 @@ final class SocketStreamStorage: Sendable {
         try throwIfCancelled()
         var waited = false
         while true {
-            switch state.withLock({ $0.send(count: bytes.count) }) {
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            switch state.withLock({ $0.send(count: bytes.count, promise: promise) }) {
             case .write:
                 let count = bytes.count
-                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).whenComplete { [self] result in
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: promise)
+                promise.futureResult.whenComplete { [self] result in
                     let error: (any Error)?
                     if case .failure(let failure) = result { error = failure } else { error = nil }
                     let wake = state.withLock { $0.writeCompleted(count: count, error: error) }
@@ -69,8 +71,10 @@ final class SocketStreamStorage: Sendable {
                 if !waited { await yieldSchedulePoint() }
                 return
             case .fail(let error):
+                promise.succeed()  // unused
                 throw error
             case .park(let ticket):
+                promise.succeed()  // unused
                 setCurrentTaskBlockedOn(SocketWaitSite("send", on: channel))
                 defer { setCurrentTaskBlockedOn(nil) }
                 try await park(on: .socketSend) { waiter in
@@ -90,11 +94,16 @@ final class SocketStreamStorage: Sendable {
             await yieldSchedulePoint()
         case .fail(let error):
             throw error
-        case .shutDown(let wake):
+        case .shutDown(let lastWrite, let wake):
             for waiter in wake { waiter.resume() }
-            // NIO shuts the output down after the writes in flight are written. A failure means
-            // the channel is gone already; the receiving side reports that.
-            try? await channel.close(mode: .output).get()
+            // A failure means the channel is gone already; the receiving side reports that.
+            if let lastWrite {
+                // In the background: waiting for a peer that does not read could take forever.
+                let channel = self.channel
+                lastWrite.whenComplete { _ in channel.close(mode: .output, promise: nil) }
+            } else {
+                try? await channel.close(mode: .output).get()
+            }
         }
     }
 
@@ -103,13 +112,13 @@ final class SocketStreamStorage: Sendable {
         switch state.withLock({ $0.close() }) {
         case .none:
             return
-        case .close(let flush, let wake):
+        case .close(let lastWrite, let wake):
             for waiter in wake { waiter.resume() }
-            if flush && !forcefully {
+            if let lastWrite, !forcefully {
                 // Close after the writes in flight, in the background (as asyncio's transports do):
                 // waiting for a peer that does not read could take forever.
                 let channel = self.channel
-                channel.close(mode: .output).whenComplete { _ in channel.close(promise: nil) }
+                lastWrite.whenComplete { _ in channel.close(promise: nil) }
             } else {
                 try? await channel.close().get()
             }
