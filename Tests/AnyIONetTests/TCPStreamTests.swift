@@ -11,7 +11,7 @@ import Testing
 struct TCPStreamTests {
     @Test("a loopback TCP pair passes the half-closeable stream checks")
     func conformance() async throws {
-        // trio: src/trio/_tests/test_highlevel_open_tcp_stream.py / test_socket.py (check_half_closeable_stream on a socket pair)
+        // trio: src/trio/_tests/test_highlevel_socket.py::test_SocketStream_generic (check_half_closeable_stream)
         try await checkHalfCloseableStream(bulkBytes: 4 << 20) {
             let (client, server) = try await connectedPair()
             return (client, server)

@@ -94,7 +94,8 @@ struct SocketStreamStateMachine<Waiter> {
             // Invariant: readableBytes > 0, so readBytes returns a non-empty array.
             let bytes = inbound.readBytes(length: Swift.min(maxBytes, inbound.readableBytes))!
             if inbound.readableBytes == 0 {
-                inbound.clear()
+                // Drained: keep a small buffer for the next bytes, give a large one back.
+                if inbound.capacity > 65536 { inbound = ByteBuffer() } else { inbound.clear() }
             } else if inbound.readerIndex > 65536 && inbound.readerIndex > inbound.readableBytes {
                 inbound.discardReadBytes()
             }
@@ -106,14 +107,14 @@ struct SocketStreamStateMachine<Waiter> {
     }
 
     /// Bytes arrived; returns the receivers to wake.
+    ///
+    /// The bytes are copied into `inbound` rather than the channel's buffer kept: the channel
+    /// reuses its receive buffers when it holds the only reference, and a buffer released by
+    /// another thread (a receiving task) would race with that reuse.
     mutating func channelRead(_ buffer: ByteBuffer) -> [Waiter] {
         if closed { return [] }
-        if inbound.readableBytes == 0 {
-            inbound = buffer
-        } else {
-            var buffer = buffer
-            inbound.writeBuffer(&buffer)
-        }
+        var buffer = buffer
+        inbound.writeBuffer(&buffer)
         return receivers.unparkAll()
     }
 
