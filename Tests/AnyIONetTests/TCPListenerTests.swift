@@ -123,6 +123,21 @@ struct TCPListenerTests {
         await listener.close()
     }
 
+    @Test("more connections than the accept queue holds wait in the backlog and are all accepted")
+    func acceptQueueRefills() async throws {
+        // The accept queue holds 64; past that the listener stops accepting until accept()
+        // makes room, and then accepts again.
+        let listener = try await makeTCPListener(localHost: "127.0.0.1")
+        let port = try listener.extra(SocketAttribute.localPort)
+        var clients: [SocketStream] = []
+        for _ in 0..<150 { clients.append(try await connectTCP(host: "127.0.0.1", port: port)) }
+        var accepted: [SocketStream] = []
+        for _ in 0..<150 { accepted.append(try await tcpListener(listener).accept()) }
+        #expect(Set(try accepted.map { try $0.extra(SocketAttribute.remotePort) }) == Set(try clients.map { try $0.extra(SocketAttribute.localPort) }))
+        for stream in clients + accepted { await stream.close() }
+        await listener.close()
+    }
+
     @Test("send after the peer's EOF, and EOF after send")
     func sendAfterEOF() async throws {
         // anyio: tests/test_sockets.py::TestTCPListener::test_send_after_eof
