@@ -15,22 +15,36 @@ let package = Package(
     products: [
         .library(name: "AnyIO", targets: ["AnyIO"]),
         .library(name: "AnyIOTesting", targets: ["AnyIOTesting"]),
+        .library(name: "AnyIONet", targets: ["AnyIONet"]),
         .executable(name: "anyio-demo", targets: ["anyio-demo"]),
     ],
     dependencies: [
         // Documentation only (`swift package generate-documentation --target AnyIO`); no target
         // depends on it.
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The core: standard library, Synchronization, the platform C library and its own C shims only.
         .target(name: "AnyIO", dependencies: ["_AnyIOCShims"], swiftSettings: strictSettings),
         // C helpers of the core (header-only): see `include/AnyIOCShims.h`.
         .target(name: "_AnyIOCShims"),
+        // Networking on SwiftNIO: TCP sockets and listeners.
+        .target(
+            name: "AnyIONet",
+            dependencies: [
+                "AnyIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Test support: Swift Testing helpers built on the core's package-level hooks.
         .target(name: "AnyIOTesting", dependencies: ["AnyIO"], swiftSettings: strictSettings),
         .executableTarget(name: "anyio-demo", dependencies: ["AnyIO"], swiftSettings: strictSettings),
         .testTarget(name: "AnyIOTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AnyIONetTests", dependencies: ["AnyIONet", "AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
         .testTarget(name: "AnyIOTestingTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

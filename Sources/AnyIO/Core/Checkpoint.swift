@@ -21,7 +21,7 @@
 /// `currentBoundary()`). The chain is walked only while some cancellation is propagating, or the
 /// root task is natively cancelled.
 @inline(__always)
-func isCurrentlyCancelled() -> Bool {
+package func isCurrentlyCancelled() -> Bool {
     // Read before the native flag: zero means every walk that set a flag we could see has
     // cancelled our task natively already (see `CancelWalks`).
     let walking = CancelWalks.anyInFlight
@@ -49,7 +49,7 @@ private func isCancelled(in boundary: (any CancelBoundary)?, walking: Bool, chec
 
 /// Throws `CancellationError` if the running code is cancelled (no yield). A cancel point.
 @inline(__always)
-func throwIfCancelled() throws {
+package func throwIfCancelled() throws {
     CheckpointProbe.countCancelPoint()
     if isCurrentlyCancelled() { throw CancellationError() }
 }
@@ -71,7 +71,7 @@ func throwIfCancelledGettingLogicalTask() throws -> LogicalTask {
 /// A schedule point: yields to the scheduler (and counts it for an active `CheckpointProbe`).
 /// Every yield of the library goes through here.
 @inlinable
-nonisolated(nonsending) func yieldSchedulePoint() async {
+package nonisolated(nonsending) func yieldSchedulePoint() async {
     countSchedulePoint()
     await Task.yield()
 }

@@ -5,7 +5,7 @@
 /// Names one entry of a ``TicketQueue``: the entry's slot and a serial number that no other
 /// entry of the same queue ever had, so a ticket whose entry has left is recognised as stale.
 @usableFromInline
-struct QueueTicket: Hashable, Sendable, CustomStringConvertible {
+package struct QueueTicket: Hashable, Sendable, CustomStringConvertible {
     /// The slot in the queue's node array.
     @usableFromInline let index: Int
     /// Unique per queue (never reused), so a slot reused by a later entry does not match.
@@ -18,7 +18,7 @@ struct QueueTicket: Hashable, Sendable, CustomStringConvertible {
     }
 
     @usableFromInline
-    var description: String { "#\(serial)" }
+    package var description: String { "#\(serial)" }
 }
 
 /// A FIFO queue whose entries can also be removed from the middle in O(1), by ticket.

@@ -11,7 +11,15 @@ protocol HeldResource: AnyObject, Sendable {
 
 /// A resource a task can wait for while another task holds it (a `Lock`): the task tree asks it
 /// who holds it and who waits, so that a stuck program names the culprit.
-protocol BlockingResource: AnyObject, Sendable {
+/// `package` so that sibling modules can name what their waits are on (a socket's addresses).
+package protocol BlockingResource: AnyObject, Sendable {
     /// Who holds the resource and who waits for it, for the task tree (one line, no newline).
     var blockingDescription: String { get }
+}
+
+/// Names what the running library task is about to wait on, for the task tree (`nil`: it no
+/// longer does). For the slow path of a wait only, by the waiting task itself; does nothing
+/// outside a library task.
+package func setCurrentTaskBlockedOn(_ resource: (any BlockingResource)?) {
+    currentBoundary()?.logicalTask.child?.setBlockedOn(resource)
 }

@@ -31,18 +31,31 @@
 ///     and returns its continuation if it was parked; `nil` if it was woken already or has not
 ///     parked yet (the queue records that).
 /// - Throws: The error the waiter was resumed with: `CancellationError` if it was cancelled.
-nonisolated(nonsending) func park(
+package nonisolated(nonsending) func park(
     on kind: WaitKind,
-    caller: LogicalTask? = nil,
     _ park: (ParkedContinuation<Void, any Error>) -> ParkOutcome<ParkedContinuation<Void, any Error>>,
     cancel: @Sendable () -> ParkedContinuation<Void, any Error>?
 ) async throws {
-    let mark: WaitMark
-    if let caller {
-        mark = WaitMark.begin(kind, caller: caller)
-    } else {
-        mark = WaitMark.begin(kind)
-    }
+    try await parkMarked(WaitMark.begin(kind), park, cancel: cancel)
+}
+
+/// `park(on:_:cancel:)` for a caller whose logical task is at hand already (a lock's owner).
+nonisolated(nonsending) func park(
+    on kind: WaitKind,
+    caller: LogicalTask,
+    _ park: (ParkedContinuation<Void, any Error>) -> ParkOutcome<ParkedContinuation<Void, any Error>>,
+    cancel: @Sendable () -> ParkedContinuation<Void, any Error>?
+) async throws {
+    try await parkMarked(WaitMark.begin(kind, caller: caller), park, cancel: cancel)
+}
+
+/// The body of both `park` variants, once the wait is marked.
+@inline(__always)
+nonisolated(nonsending) private func parkMarked(
+    _ mark: WaitMark,
+    _ park: (ParkedContinuation<Void, any Error>) -> ParkOutcome<ParkedContinuation<Void, any Error>>,
+    cancel: @Sendable () -> ParkedContinuation<Void, any Error>?
+) async throws {
     try await withTaskCancellationHandler {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             park(ParkedContinuation(continuation, mark)).settle()
@@ -54,7 +67,7 @@ nonisolated(nonsending) func park(
 
 extension ParkOutcome where Waiter == ParkedContinuation<Void, any Error> {
     /// Does what the outcome says (call after the lock is released).
-    func settle() {
+    package func settle() {
         switch self {
         case .parked: break
         case .resume(let waiter): waiter.resume()

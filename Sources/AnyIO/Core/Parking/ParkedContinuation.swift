@@ -8,7 +8,7 @@
 /// blocked. The primitives' state machines are generic over their waiter and store this in place
 /// of a bare continuation; single resumption is still each state machine's guarantee.
 @usableFromInline
-struct ParkedContinuation<T, E: Error>: Sendable {
+package struct ParkedContinuation<T, E: Error>: Sendable {
     @usableFromInline let continuation: UnsafeContinuation<T, E>
     @usableFromInline let mark: WaitMark
 
@@ -19,19 +19,19 @@ struct ParkedContinuation<T, E: Error>: Sendable {
     }
 
     @inlinable
-    func resume(returning value: sending T) {
+    package func resume(returning value: sending T) {
         mark.end()
         continuation.resume(returning: value)
     }
 
     @inlinable
-    func resume(throwing error: E) {
+    package func resume(throwing error: E) {
         mark.end()
         continuation.resume(throwing: error)
     }
 
     @inlinable
-    func resume(with result: sending Result<T, E>) {
+    package func resume(with result: sending Result<T, E>) {
         mark.end()
         continuation.resume(with: result)
     }
@@ -39,7 +39,7 @@ struct ParkedContinuation<T, E: Error>: Sendable {
 
 extension ParkedContinuation where T == Void {
     @inlinable
-    func resume() {
+    package func resume() {
         mark.end()
         continuation.resume()
     }

@@ -7,7 +7,7 @@
 /// The task tree shows it, and `waitAllTasksBlocked()` counts a task as blocked exactly while it
 /// has one (a `sleep` only until its deadline).
 @usableFromInline
-enum WaitKind: UInt8, Sendable {
+package enum WaitKind: UInt8, Sendable {
     case event, lock, semaphore, condition, capacityLimiter, future
     case streamSend, streamReceive
     case thread, portalHost
@@ -15,6 +15,7 @@ enum WaitKind: UInt8, Sendable {
     case sleep, sleepForever
     case byteStreamReceive, byteStreamSend
     case signal
+    case socketReceive, socketSend, socketAccept, socketConnect
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -37,6 +38,10 @@ enum WaitKind: UInt8, Sendable {
         case .byteStreamReceive: return "ByteReceiveStream.receive(maxBytes:)"
         case .byteStreamSend: return "ByteSendStream.send(_:)"
         case .signal: return "withSignalReceiver (waiting for a signal)"
+        case .socketReceive: return "SocketStream.receive(maxBytes:) (waiting for data from the peer)"
+        case .socketSend: return "SocketStream.send(_:) (waiting for the socket to become writable)"
+        case .socketAccept: return "SocketListener.accept() (waiting for a connection)"
+        case .socketConnect: return "connectTCP(host:port:) (waiting for the connection)"
         }
     }
 }

@@ -32,9 +32,9 @@
 /// Invariant: a ticket is in at most one of `entries` and `early`, and in neither once its
 /// continuation has been handed out.
 /// Invariant: an entry of `early` belongs to a waiter that has not parked yet.
-struct WaitQueue<Waiter, Payload> {
+package struct WaitQueue<Waiter, Payload> {
     /// Names one registered wait; unique per queue, never reused.
-    typealias Ticket = QueueTicket
+    package typealias Ticket = QueueTicket
 
     /// Where a queued waiter is.
     private enum Slot {
@@ -60,13 +60,13 @@ struct WaitQueue<Waiter, Payload> {
     /// between a registration and the continuation's arrival), so a linear search is cheapest.
     private var early: [(ticket: Ticket, outcome: Early)] = []
 
-    init() {}
+    package init() {}
 
     /// The number of waiters in line (registered or parked).
     var count: Int { entries.count }
 
     /// Whether nobody waits.
-    var isEmpty: Bool { entries.isEmpty }
+    package var isEmpty: Bool { entries.isEmpty }
 
     /// The payloads of the waiters in line, first first (for statistics and descriptions).
     var payloads: [Payload] {
@@ -89,7 +89,7 @@ struct WaitQueue<Waiter, Payload> {
     func contains(_ ticket: Ticket) -> Bool { entries.contains(ticket) }
 
     /// Takes a place at the back of the line. Call in the critical section that decided to wait.
-    mutating func register(_ payload: Payload) -> Ticket {
+    package mutating func register(_ payload: Payload) -> Ticket {
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
@@ -100,7 +100,7 @@ struct WaitQueue<Waiter, Payload> {
     ///
     /// Returns `.parked` if it is stored, or what to do with it now if it was woken or cancelled
     /// while it was on its way. Traps on a ticket this queue never registered, or parked twice.
-    mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
+    package mutating func park(_ ticket: Ticket, _ waiter: Waiter) -> ParkOutcome<Waiter> {
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
@@ -130,7 +130,7 @@ struct WaitQueue<Waiter, Payload> {
     /// The waiter `ticket` was cancelled. Returns its continuation, to be resumed with
     /// `CancellationError`, if it was parked; records the cancellation if it has not parked yet;
     /// does nothing if it was woken already (the wake-up won).
-    mutating func cancel(_ ticket: Ticket) -> Waiter? {
+    package mutating func cancel(_ ticket: Ticket) -> Waiter? {
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
@@ -175,7 +175,7 @@ struct WaitQueue<Waiter, Payload> {
     /// Takes every waiter out of line; returns the parked continuations, first first, to be
     /// resumed after the lock (with `error` if one was given). Waiters that have not parked yet
     /// are recorded, as in ``unparkFirst(failing:)``.
-    mutating func unparkAll(failing error: (any Error)? = nil) -> [Waiter] {
+    package mutating func unparkAll(failing error: (any Error)? = nil) -> [Waiter] {
         #if ANYIO_INTERNAL_CHECKS
         defer { _checkInvariants() }
         #endif
@@ -208,11 +208,11 @@ struct WaitQueue<Waiter, Payload> {
 
 extension WaitQueue where Payload == Void {
     /// Takes a place at the back of the line.
-    mutating func register() -> Ticket { register(()) }
+    package mutating func register() -> Ticket { register(()) }
 }
 
 /// What a waiter must do with the continuation it handed in (``WaitQueue/park(_:_:)``).
-enum ParkOutcome<Waiter> {
+package enum ParkOutcome<Waiter> {
     /// Stay suspended: it was stored, and a wake-up or the cancellation handler resumes it.
     case parked
     /// Resume it normally now: it was woken before it parked.
