@@ -10,7 +10,7 @@ import Testing
 
 /// Keeps the README's TCP example honest: the code below is the block, verbatim, except that
 /// `print` is a local function that records what the example prints.
-@Suite(.timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(30)))
+@Suite(.timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct ReadmeNetExampleTests {
     @Test func readmeTCPExampleEchoes() async throws {
         var printed: [String] = []

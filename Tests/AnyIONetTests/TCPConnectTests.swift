@@ -13,7 +13,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite("connectTCP", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(30)))
+@Suite("connectTCP", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct TCPConnectTests {
     @Test("a refused connection fails fast with ConnectionFailedError naming the address")
     func connectionRefused() async throws {

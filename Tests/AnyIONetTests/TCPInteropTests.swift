@@ -37,7 +37,7 @@ sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 sock.close()
 """
 
-@Suite("TCP with a Python peer", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(30)))
+@Suite("TCP with a Python peer", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct TCPInteropTests {
     @Test("a Python socket client talks to an echo server made with serve")
     func pythonClient() async throws {

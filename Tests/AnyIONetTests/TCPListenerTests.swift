@@ -11,7 +11,7 @@ import Testing
 /// An error a handler throws on purpose.
 private struct HandlerFailure: Error {}
 
-@Suite("TCP listeners", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(30)))
+@Suite("TCP listeners", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct TCPListenerTests {
     @Test("an echo server with serve, started with nursery.start, serves several clients")
     func echoServer() async throws {
@@ -157,7 +157,7 @@ struct TCPListenerTests {
     }
 }
 
-@Suite("TCP load", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(40)))
+@Suite("TCP load", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct TCPLoadTests {
     /// The number of open descriptors of this process.
     private func openDescriptorCount() -> Int {

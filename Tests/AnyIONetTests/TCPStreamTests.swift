@@ -7,7 +7,7 @@ import AnyIONet
 import AnyIOTesting
 import Testing
 
-@Suite("TCP streams", .timeLimit(.minutes(1)), .anyIO(timeLimit: .seconds(30)))
+@Suite("TCP streams", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
 struct TCPStreamTests {
     @Test("a loopback TCP pair passes the half-closeable stream checks")
     func conformance() async throws {
