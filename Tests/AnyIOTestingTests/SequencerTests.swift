@@ -371,7 +371,7 @@ struct SequencerStateMachineTests {
 
 /// A lock-protected array, to record what the tasks did and in which order.
 private final class SequencerRecord<Element: Sendable>: Sendable {
-    private let storage = Mutex<[Element]>([])
+    private let storage = StateLock<[Element]>([])  // a pthread mutex under -DANYIO_TSAN, which TSan sees
 
     func append(_ element: Element) {
         storage.withLock { $0.append(element) }

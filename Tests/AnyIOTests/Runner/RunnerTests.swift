@@ -378,7 +378,9 @@ enum ChildExit: Equatable, CustomStringConvertible {
 /// Bytes read from a child's pipe by a reader thread, until end of file.
 final class CapturedOutput: Sendable {
     /// The bytes read so far, and whether the pipe reached end of file.
-    private let state = Mutex<(bytes: [UInt8], isClosed: Bool)>(([], false))
+    // StateLock, not Mutex: under -DANYIO_TSAN it is a pthread mutex, whose ordering TSan sees (a
+    // contended Mutex made TSan report a false race here).
+    private let state = StateLock<(bytes: [UInt8], isClosed: Bool)>(([], false))
 
     var text: String { String(decoding: state.withLock { $0.bytes }, as: UTF8.self) }
     var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
