@@ -29,7 +29,7 @@ struct RunnerTests {
 
     @Test("a signal cancels the root scope with a reason, and run returns nil", arguments: [SIGINT, SIGTERM])
     func signalCancelsRootScope(signalNumber: Int32) async throws {
-        try await withTestHandler(for: signalNumber) {
+        try await withDisposition(testSignalHandler, for: signalNumber) {
             var rootScope: CancelScope?
             let result: Int? = try await Runner.run { root in
                 rootScope = root
@@ -48,7 +48,7 @@ struct RunnerTests {
 
     @Test("a process-directed signal sent from a task reaches the runner")
     func processDirectedSignalFromTask() async throws {
-        try await withTestHandler(for: SIGINT) {
+        try await withDisposition(testSignalHandler, for: SIGINT) {
             let result: Int? = try await Runner.run { _ in
                 // The calling thread blocks signals (cooperative pool); the runner's thread
                 // does not, so the kernel delivers the signal there.
@@ -62,7 +62,7 @@ struct RunnerTests {
 
     @Test("the previous handlers are restored when run returns", arguments: [SIGINT, SIGTERM])
     func previousHandlerRestored(signalNumber: Int32) async throws {
-        try await withTestHandler(for: signalNumber) {
+        try await withDisposition(testSignalHandler, for: signalNumber) {
             let before = currentHandlerAddress(for: signalNumber)
             let during: UInt? = try await Runner.run { _ in currentHandlerAddress(for: signalNumber) }
             #expect(during != nil)
@@ -89,7 +89,7 @@ struct RunnerTests {
     @Test("run rethrows the body's error, restores the handlers and can run again")
     func rethrowsBodyError() async throws {
         struct Boom: Error {}
-        try await withTestHandler(for: SIGINT) {
+        try await withDisposition(testSignalHandler, for: SIGINT) {
             let before = currentHandlerAddress(for: SIGINT)
             await #expect(throws: Boom.self) {
                 try await Runner.run { _ in throw Boom() }
@@ -113,7 +113,7 @@ struct RunnerTests {
 
     @Test("shielded cleanup runs after a signal, and its result is kept")
     func shieldedCleanupRunsAfterSignal() async throws {
-        try await withTestHandler(for: SIGINT) {
+        try await withDisposition(testSignalHandler, for: SIGINT) {
             var cleanedUp = false
             let result: Int? = try await Runner.run { _ in
                 do {
@@ -329,37 +329,6 @@ private let testHandlerDeliveries = Atomic<Int>(0)
 /// process.
 private func testSignalHandler(_ signalNumber: Int32) {
     testHandlerDeliveries.add(1, ordering: .relaxed)
-}
-
-/// Installs `testSignalHandler` for `signalNumber`, runs `body`, then restores the original
-/// disposition.
-private func withTestHandler(
-    for signalNumber: Int32,
-    _ body: () async throws -> Void
-) async throws {
-    var action = sigaction()
-    #if canImport(Darwin)
-    action.__sigaction_u.__sa_handler = testSignalHandler
-    #else
-    action.__sigaction_handler.sa_handler = testSignalHandler
-    #endif
-    sigemptyset(&action.sa_mask)
-    var original = sigaction()
-    try #require(sigaction(signalNumber, &action, &original) == 0)
-    defer { _ = sigaction(signalNumber, &original, nil) }
-    try await body()
-}
-
-/// The address of the handler currently installed for `signalNumber` (0 for `SIG_DFL`).
-private func currentHandlerAddress(for signalNumber: Int32) -> UInt {
-    var current = sigaction()
-    _ = sigaction(signalNumber, nil, &current)
-    #if canImport(Darwin)
-    let handler = current.__sigaction_u.__sa_handler
-    #else
-    let handler = current.__sigaction_handler.sa_handler
-    #endif
-    return unsafeBitCast(handler, to: UInt.self)
 }
 
 /// How a child process ended.

@@ -684,38 +684,6 @@ private func withTestHandlers(
     try await body()
 }
 
-/// Sets `signalNumber`'s disposition to `SIG_IGN` or `SIG_DFL`, runs `body`, then restores it.
-private func withDisposition(
-    _ disposition: (@convention(c) (Int32) -> Void)?,
-    for signalNumber: Int32,
-    _ body: () async throws -> Void
-) async throws {
-    var action = sigaction()
-    #if canImport(Darwin)
-    action.__sigaction_u.__sa_handler = disposition
-    #else
-    action.__sigaction_handler.sa_handler = disposition
-    #endif
-    sigemptyset(&action.sa_mask)
-    var original = sigaction()
-    try #require(sigaction(signalNumber, &action, &original) == 0)
-    defer { _ = sigaction(signalNumber, &original, nil) }
-    try await body()
-}
-
-/// The address of the handler installed for `signalNumber` now (0 for `SIG_DFL`, 1 for `SIG_IGN`
-/// on Linux).
-private func currentHandlerAddress(for signalNumber: Int32) -> UInt {
-    var current = sigaction()
-    _ = sigaction(signalNumber, nil, &current)
-    #if canImport(Darwin)
-    let handler = current.__sigaction_u.__sa_handler
-    #else
-    let handler = current.__sigaction_handler.sa_handler
-    #endif
-    return unsafeBitCast(handler, to: UInt.self)
-}
-
 /// The README example's configuration: counts reloads.
 private final class ReadmeConfig: Sendable {
     let reloads = TestBox(0)

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Testing
 
 /// Raises `signalNumber` in this process and returns once its handler has run (the signal tests
 /// and the Runner tests).
@@ -40,4 +41,37 @@ func deliverSignal(_ signalNumber: Int32) {
     #else
     pthread_join(thread, nil)
     #endif
+}
+
+/// Sets `signalNumber`'s disposition (a handler, `SIG_IGN` or `SIG_DFL`), runs `body`, then
+/// restores the one before.
+func withDisposition(
+    _ disposition: (@convention(c) (Int32) -> Void)?,
+    for signalNumber: Int32,
+    _ body: () async throws -> Void
+) async throws {
+    var action = sigaction()
+    #if canImport(Darwin)
+    action.__sigaction_u.__sa_handler = disposition
+    #else
+    action.__sigaction_handler.sa_handler = disposition
+    #endif
+    sigemptyset(&action.sa_mask)
+    var original = sigaction()
+    try #require(sigaction(signalNumber, &action, &original) == 0)
+    defer { _ = sigaction(signalNumber, &original, nil) }
+    try await body()
+}
+
+/// The address of the handler installed for `signalNumber` now (0 for `SIG_DFL`, 1 for `SIG_IGN`
+/// on Linux).
+func currentHandlerAddress(for signalNumber: Int32) -> UInt {
+    var current = sigaction()
+    _ = sigaction(signalNumber, nil, &current)
+    #if canImport(Darwin)
+    let handler = current.__sigaction_u.__sa_handler
+    #else
+    let handler = current.__sigaction_handler.sa_handler
+    #endif
+    return unsafeBitCast(handler, to: UInt.self)
 }

@@ -31,12 +31,6 @@ struct ReceiveBuffer: Sendable {
         storage.append(contentsOf: bytes)
     }
 
-    /// Puts `bytes` in front of the unread bytes.
-    mutating func prepend(_ bytes: [UInt8]) {
-        storage.replaceSubrange(0..<start, with: bytes)
-        start = 0
-    }
-
     /// Removes and returns the first `n` unread bytes (at most `count`).
     mutating func take(_ n: Int) -> [UInt8] {
         let end = start + Swift.min(n, count)
@@ -48,9 +42,6 @@ struct ReceiveBuffer: Sendable {
         }
         return taken
     }
-
-    /// Removes and returns every unread byte.
-    mutating func takeAll() -> [UInt8] { take(count) }
 
     /// Removes `n` unread bytes without returning them.
     mutating func drop(_ n: Int) {
