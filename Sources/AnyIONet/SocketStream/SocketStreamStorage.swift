@@ -35,7 +35,7 @@ final class SocketStreamStorage: Sendable {
             switch state.withLock({ $0.receive(maxBytes: maxBytes) }) {
             case .bytes(let bytes, let read):
                 if read { channel.read() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return bytes
             case .fail(let error):
                 throw error
@@ -68,7 +68,7 @@ final class SocketStreamStorage: Sendable {
                     let wake = state.withLock { $0.writeCompleted(count: count, error: error) }
                     for waiter in wake { waiter.resume() }
                 }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return
             case .fail(let error):
                 promise.succeed()  // unused
@@ -91,7 +91,7 @@ final class SocketStreamStorage: Sendable {
         try throwIfCancelled()
         switch state.withLock({ $0.sendEOF() }) {
         case .none:
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
         case .fail(let error):
             throw error
         case .shutDown(let lastWrite, let wake):

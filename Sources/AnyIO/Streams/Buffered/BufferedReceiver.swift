@@ -67,7 +67,7 @@ final class BufferedReceiver: Sendable {
         return try await receiveGuard.withGuard {
             try throwIfCancelled()
             if let bytes = try takeBuffered(maxBytes) {
-                await yieldSchedulePoint()
+                await budgetedSchedulePoint()
                 return bytes
             }
             return try await inner.receive(maxBytes: maxBytes)
@@ -89,7 +89,7 @@ final class BufferedReceiver: Sendable {
                     return state.buffer.count >= count ? state.buffer.take(count) : nil
                 }
                 if let taken {
-                    if !suspended { await yieldSchedulePoint() }
+                    if !suspended { await budgetedSchedulePoint() }
                     return taken
                 }
                 let remaining = count - state.withLock { $0.buffer.count }
@@ -125,7 +125,7 @@ final class BufferedReceiver: Sendable {
                     return nil
                 }
                 if let found {
-                    if !suspended { await yieldSchedulePoint() }
+                    if !suspended { await budgetedSchedulePoint() }
                     return found
                 }
                 try await fill(asking: defaultReceiveSize)

@@ -36,7 +36,7 @@ package final class MemoryBytePipe: Sendable {
             switch state.withLock({ $0.receive(maxBytes: maxBytes) }) {
             case .bytes(let bytes, let wake):
                 for waiter in wake { waiter.resume() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return bytes
             case .fail(let error):
                 throw error
@@ -59,7 +59,7 @@ package final class MemoryBytePipe: Sendable {
             switch state.withLock({ $0.send(&rest) }) {
             case .done(let wake):
                 for waiter in wake { waiter.resume() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return
             case .fail(let error):
                 throw error

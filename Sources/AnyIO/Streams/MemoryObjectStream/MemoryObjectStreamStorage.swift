@@ -67,7 +67,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             fatalError("AnyIO: memory object stream returned would-block to a send that may queue")
         }
         // Sent without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await yieldSchedulePoint() }
+        if !yielded { await budgetedSchedulePoint() }
     }
 
     /// `trySend`: synchronous, never a checkpoint. Returns false if the send would block.
@@ -117,7 +117,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Taken before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await yieldSchedulePoint() }
+        if completedBeforeSuspending { await budgetedSchedulePoint() }
     }
 
     // MARK: - Receive
@@ -155,7 +155,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             fatalError("AnyIO: memory object stream returned would-block to a receive that may queue")
         }
         // Received without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await yieldSchedulePoint() }
+        if !yielded { await budgetedSchedulePoint() }
         return item
     }
 
@@ -206,7 +206,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Handed an item before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await yieldSchedulePoint() }
+        if completedBeforeSuspending { await budgetedSchedulePoint() }
         return item
     }
 

@@ -65,7 +65,7 @@ final class CapacityLimiterStorage: Sendable {
         case .acquired:
             // Fast path: still a schedule point, and cancel-shielded — the token is held, so the
             // call must return normally.
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
         case .alreadyBorrowing:
             throw AlreadyBorrowingError(borrower: borrower.description)
         case .park(let ticket):

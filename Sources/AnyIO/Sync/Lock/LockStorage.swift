@@ -40,7 +40,7 @@ final class LockStorage: HeldResource, BlockingResource {
             caller.child?.holdResource(self)
             // A schedule point (cancel-shielded: the lock is ours now), unless the caller asked
             // for AnyIO's fast path.
-            if !fastAcquire { await yieldSchedulePoint() }
+            if !fastAcquire { await budgetedSchedulePoint() }
         case .park(let ticket):
             // Named in the task tree while it waits (`blockingDescription`).
             caller.child?.setBlockedOn(self)

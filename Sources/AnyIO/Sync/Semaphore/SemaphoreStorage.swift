@@ -38,7 +38,7 @@ final class SemaphoreStorage: Sendable {
         case .acquired:
             // Fast path: still a schedule point unless `fastAcquire`, and cancel-shielded — the
             // permit is held, so the call must return normally.
-            if !fastAcquire { await yieldSchedulePoint() }
+            if !fastAcquire { await budgetedSchedulePoint() }
         case .park(let ticket):
             try await park(on: .semaphore) { waiter in
                 state.withLock { $0.park(ticket, waiter) }
