@@ -98,6 +98,23 @@ package nonisolated(nonsending) func budgetedSchedulePoint() async {
     }
 }
 
+/// The schedule point of an operation that *takes* something (a lock, a permit, a token), placed
+/// before its fast path: spends one unit of the budget and, once the budget is spent, yields
+/// first and checks for cancellation again. A task whose budget ran out so yields without holding
+/// what it is about to take: yielding while holding a lock would park every task that runs in the
+/// meantime on it, and turn an uncontended loop into a convoy of hand-offs.
+///
+/// - Throws: `CancellationError` if the task was cancelled while it yielded (nothing taken yet).
+@inline(__always)
+package nonisolated(nonsending) func budgetedSchedulePointBeforeTaking() async throws {
+    countSchedulePoint()
+    if spendSchedulePointBudget() {
+        await Task.yield()
+        refillSchedulePointBudget()
+        try throwIfCancelled()
+    }
+}
+
 /// Spends one unit of the running task's budget; true when the caller must yield.
 @usableFromInline
 func spendSchedulePointBudget() -> Bool {
