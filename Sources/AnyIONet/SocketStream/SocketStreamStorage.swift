@@ -28,7 +28,7 @@ final class SocketStreamStorage: Sendable {
 
     // MARK: - The stream's side (any task)
 
-    func receive(maxBytes: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try throwIfCancelled()
         var waited = false
         while true {
@@ -53,7 +53,7 @@ final class SocketStreamStorage: Sendable {
         }
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws {
         try throwIfCancelled()
         var waited = false
         while true {
@@ -87,7 +87,7 @@ final class SocketStreamStorage: Sendable {
         }
     }
 
-    func sendEOF() async throws {
+    nonisolated(nonsending) func sendEOF() async throws {
         try throwIfCancelled()
         switch state.withLock({ $0.sendEOF() }) {
         case .none:

@@ -28,7 +28,7 @@ package final class MemoryBytePipe: Sendable {
     /// How many bytes are buffered.
     package var bufferedCount: Int { state.withLock { $0.bufferedCount } }
 
-    package func receive(maxBytes: Int) async throws -> [UInt8] {
+    package nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try checkMaxBytes(maxBytes, of: "receive(maxBytes:)")
         try throwIfCancelled()
         var waited = false
@@ -51,7 +51,7 @@ package final class MemoryBytePipe: Sendable {
         }
     }
 
-    package func send(_ bytes: [UInt8]) async throws {
+    package nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws {
         try throwIfCancelled()
         var rest = bytes[...]
         var waited = false

@@ -41,7 +41,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// throw any more). A send that has to wait and is first in line yields once and retries
     /// before it queues (see the state machine); that yield is its schedule point.
     @inlinable
-    func send(_ item: Element, endpointIsClosed: @autoclosure () -> Bool) async throws {
+    nonisolated(nonsending) func send(_ item: Element, endpointIsClosed: @autoclosure () -> Bool) async throws {
         try memoryObjectStreamThrowIfCancelled()
         if endpointIsClosed() { throw ClosedResourceError() }
         var action = state.withLock { $0.send(item, policy: .yieldingFirst) }
@@ -91,7 +91,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// Waits in the queue under `ticket` (the item is already there) until a receiver takes the
     /// item, the last receive endpoint closes, or the caller is cancelled.
     @inlinable
-    func waitToSend(_ ticket: QueueTicket) async throws {
+    nonisolated(nonsending) func waitToSend(_ ticket: QueueTicket) async throws {
         var completedBeforeSuspending = false
         let mark = WaitMark.begin(.streamSend)
         try await withTaskCancellationHandler {
@@ -127,7 +127,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// to wait and is first in line yields once and retries before it queues (see the state
     /// machine); that yield is its schedule point.
     @inlinable
-    func receive(endpointIsClosed: @autoclosure () -> Bool) async throws -> Element {
+    nonisolated(nonsending) func receive(endpointIsClosed: @autoclosure () -> Bool) async throws -> Element {
         try memoryObjectStreamThrowIfCancelled()
         if endpointIsClosed() { throw ClosedResourceError() }
         var action = state.withLock { $0.receive(policy: .yieldingFirst) }
@@ -180,7 +180,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// Waits in the queue under `ticket` until a sender hands over an item, the last send endpoint
     /// closes, or the caller is cancelled.
     @inlinable
-    func waitToReceive(_ ticket: QueueTicket) async throws -> Element {
+    nonisolated(nonsending) func waitToReceive(_ ticket: QueueTicket) async throws -> Element {
         var completedBeforeSuspending = false
         let mark = WaitMark.begin(.streamReceive)
         let item = try await withTaskCancellationHandler {
