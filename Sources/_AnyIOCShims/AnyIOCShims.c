@@ -5,4 +5,4 @@
 #include "AnyIOCShims.h"
 
 // The per-thread record of the schedule-point budget (see the header).
-_Thread_local anyio_budget_t anyio_thread_budget = {0, 0, 0};
+ANYIO_TLS_MODEL _Thread_local anyio_budget_t anyio_thread_budget = {0, 0, 0};

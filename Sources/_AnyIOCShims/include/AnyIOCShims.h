@@ -32,8 +32,12 @@ typedef struct {
     uint64_t refilledAt;
 } anyio_budget_t;
 
-/// The budget record of the calling thread (defined in AnyIOCShims.c).
-extern _Thread_local anyio_budget_t anyio_thread_budget;
+/// The budget record of the calling thread (defined in AnyIOCShims.c). Initial-exec: read at a
+/// fixed offset from the thread pointer, without the `__tls_get_addr` call of the general model
+/// (the library is linked into the executable or a library loaded with it; glibc's spare static
+/// TLS space covers these 24 bytes also for a library opened later with `dlopen`).
+#define ANYIO_TLS_MODEL __attribute__((tls_model("initial-exec")))
+extern _Thread_local anyio_budget_t anyio_thread_budget ANYIO_TLS_MODEL;
 
 /// Operations a task may complete without suspending before one yields.
 #define ANYIO_BUDGET_OPERATIONS 128u
@@ -107,8 +111,12 @@ typedef struct {
     uint64_t refilledAt;
 } anyio_budget_t;
 
-/// The budget record of the calling thread (defined in AnyIOCShims.c).
-extern _Thread_local anyio_budget_t anyio_thread_budget;
+/// The budget record of the calling thread (defined in AnyIOCShims.c). Initial-exec: read at a
+/// fixed offset from the thread pointer, without the `__tls_get_addr` call of the general model
+/// (the library is linked into the executable or a library loaded with it; glibc's spare static
+/// TLS space covers these 24 bytes also for a library opened later with `dlopen`).
+#define ANYIO_TLS_MODEL __attribute__((tls_model("initial-exec")))
+extern _Thread_local anyio_budget_t anyio_thread_budget ANYIO_TLS_MODEL;
 
 /// Operations a task may complete without suspending before one yields.
 #define ANYIO_BUDGET_OPERATIONS 128u
