@@ -43,6 +43,9 @@ extern _Thread_local anyio_budget_t anyio_thread_budget ANYIO_TLS_MODEL;
 #define ANYIO_BUDGET_OPERATIONS 128u
 /// Running time after which the next operation yields, in nanoseconds (1 ms).
 #define ANYIO_BUDGET_NANOSECONDS 1000000ull
+/// The clock is read on every 8th operation (a power of two), so the 1 ms is checked to within
+/// 7 operations.
+#define ANYIO_BUDGET_CLOCK_STRIDE 8u
 
 static inline uint64_t anyio_monotonic_nanoseconds(void) {
     struct timespec now;
@@ -72,6 +75,9 @@ static inline bool anyio_budget_spend(void) {
     }
     if (budget->remaining == 0) return true;
     budget->remaining -= 1;
+    // The clock on every ANYIO_BUDGET_CLOCK_STRIDE-th operation only: a clock read costs more
+    // than the rest of the spend together (about 23 ns against a few).
+    if ((budget->remaining & (ANYIO_BUDGET_CLOCK_STRIDE - 1)) != 0) return false;
     return anyio_monotonic_nanoseconds() - budget->refilledAt >= ANYIO_BUDGET_NANOSECONDS;
 }
 
@@ -122,6 +128,9 @@ extern _Thread_local anyio_budget_t anyio_thread_budget ANYIO_TLS_MODEL;
 #define ANYIO_BUDGET_OPERATIONS 128u
 /// Running time after which the next operation yields, in nanoseconds (1 ms).
 #define ANYIO_BUDGET_NANOSECONDS 1000000ull
+/// The clock is read on every 8th operation (a power of two), so the 1 ms is checked to within
+/// 7 operations.
+#define ANYIO_BUDGET_CLOCK_STRIDE 8u
 
 static inline uint64_t anyio_monotonic_nanoseconds(void) {
     struct timespec now;
@@ -151,6 +160,9 @@ static inline bool anyio_budget_spend(void) {
     }
     if (budget->remaining == 0) return true;
     budget->remaining -= 1;
+    // The clock on every ANYIO_BUDGET_CLOCK_STRIDE-th operation only: a clock read costs more
+    // than the rest of the spend together (about 23 ns against a few).
+    if ((budget->remaining & (ANYIO_BUDGET_CLOCK_STRIDE - 1)) != 0) return false;
     return anyio_monotonic_nanoseconds() - budget->refilledAt >= ANYIO_BUDGET_NANOSECONDS;
 }
 
