@@ -41,7 +41,7 @@ let package = Package(
         ),
         // Test support: Swift Testing helpers built on the core's package-level hooks.
         .target(name: "AnyIOTesting", dependencies: ["AnyIO"], swiftSettings: strictSettings),
-        .executableTarget(name: "anyio-demo", dependencies: ["AnyIO"], swiftSettings: strictSettings),
+        .executableTarget(name: "anyio-demo", dependencies: ["AnyIO", "AnyIONet"], swiftSettings: strictSettings),
         .testTarget(name: "AnyIOTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "AnyIONetTests", dependencies: ["AnyIONet", "AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),

@@ -17,6 +17,12 @@ struct DemoOptions: Sendable, Equatable {
     /// Whether to print the task tree once the services are ready (`--tree`).
     var printTree = false
 
+    /// The echo service's TCP port on 127.0.0.1 (`--port`); 0 lets the system pick a free one.
+    var port = 0
+
+    /// How long an echo connection may stay silent before it is closed (`--idle SECONDS`).
+    var idleTimeout: Duration = .seconds(30)
+
     /// What the command line asks for.
     enum Command: Equatable {
         /// Run the services with these options.
@@ -29,16 +35,19 @@ struct DemoOptions: Sendable, Equatable {
 
     /// The usage message, printed by `--help` (stdout) and after a bad argument (stderr).
     static let usage = """
-        usage: anyio-demo [--duration SECONDS] [--tree] [--help]
+        usage: anyio-demo [--duration SECONDS] [--port PORT] [--idle SECONDS] [--tree] [--help]
 
-        Starts a small tree of services (config, ticker, and workers with their own nursery)
-        under AnyIO's Runner, prints what is running, then shuts everything down gracefully
-        on Ctrl+C (SIGINT), on SIGTERM, or when --duration has elapsed. SIGUSR1 prints the
-        task tree: every task under its nursery, its cancel scopes and what it waits on.
+        Starts a small tree of services (config, ticker, workers with their own nursery, and a
+        line echo server on TCP 127.0.0.1) under AnyIO's Runner, prints what is running, then
+        shuts everything down gracefully on Ctrl+C (SIGINT), on SIGTERM, or when --duration has
+        elapsed. SIGUSR1 prints the task tree: every task under its nursery, its cancel scopes
+        and what it waits on. Talk to the echo server with `nc 127.0.0.1 PORT`.
 
         options:
           --duration SECONDS  run for SECONDS (a positive number), then shut down;
                               without it, run until Ctrl+C or SIGTERM
+          --port PORT         the echo server's port on 127.0.0.1 (default 0: any free port)
+          --idle SECONDS      close an echo connection silent for SECONDS (default 30)
           --tree              print the task tree once the services are ready
           --help              print this message and exit
 
@@ -52,7 +61,8 @@ struct DemoOptions: Sendable, Equatable {
 
     /// Parses the arguments (without the program name).
     ///
-    /// Accepts `--duration SECONDS` and `--duration=SECONDS`, `--tree`, `--help` / `-h`, and the hidden
+    /// Accepts `--duration SECONDS` and `--duration=SECONDS`, `--port PORT`, `--idle SECONDS`,
+    /// `--tree`, `--help` / `-h`, and the hidden
     /// `--slow-shutdown` and `--grace SECONDS`.
     static func parse(_ arguments: [String]) -> Command {
         var options = DemoOptions()
@@ -91,6 +101,18 @@ struct DemoOptions: Sendable, Equatable {
                     return .invalid("--grace must be a positive number of seconds, got '\(text)'")
                 }
                 options.gracePeriod = seconds
+            case "--port":
+                guard let text = value() else { return .invalid("--port needs a value (PORT)") }
+                guard let port = Int(text), (0...65535).contains(port) else {
+                    return .invalid("--port must be a number in 0...65535, got '\(text)'")
+                }
+                options.port = port
+            case "--idle":
+                guard let text = value() else { return .invalid("--idle needs a value (SECONDS)") }
+                guard let seconds = positiveSeconds(text) else {
+                    return .invalid("--idle must be a positive number of seconds, got '\(text)'")
+                }
+                options.idleTimeout = seconds
             case "--tree":
                 guard inlineValue == nil else { return .invalid("--tree takes no value") }
                 options.printTree = true

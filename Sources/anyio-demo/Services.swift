@@ -46,6 +46,9 @@ func runServices(options: DemoOptions, root: CancelScope) async throws {
         let workerCount = try await nursery.start(name: "workers") { status in
             try await runWorkers(count: config.workerCount, status: status)
         }
+        let echoPort = try await nursery.start(name: "echo") { status in
+            try await runEchoService(port: options.port, idleTimeout: options.idleTimeout, status: status)
+        }
         try await nursery.start(name: "tree-dump") { status in
             try await runTreeDumper(status: status)
         }
@@ -53,6 +56,7 @@ func runServices(options: DemoOptions, root: CancelScope) async throws {
         say("running config: \(config)")
         say("running ticker: every \(describe(interval))")
         say("running workers: \(workerCount) workers in a nested nursery")
+        say("running echo: nc 127.0.0.1 \(echoPort)")
         say("running tree-dump: kill -USR1 \(getpid()) prints the task tree")
         say("ready")
         if options.printTree {

@@ -244,6 +244,75 @@ struct RunnerTests {
         expectGracefulShutdown(demo.stdout.lines)
     }
 
+    // A real peer (a Python socket client) talks to the demo's echo service: the port comes from
+    // the demo's `nursery.start`, a line is echoed, a silent connection is closed by its
+    // per-connection deadline, and a connection still open at Ctrl+C is told goodbye.
+    @Test("the echo service answers a Python client, closes idle connections, and says goodbye on shutdown")
+    func demoEchoService() async throws {
+        let demo = try DemoProcess(arguments: ["--idle", "1"])
+        try await demo.waitForLine("ready", timeout: .seconds(20))
+        let announcement = try #require(demo.stdout.lines.first { $0.hasPrefix("running echo: nc 127.0.0.1 ") })
+        let port = try #require(Int(announcement.split(separator: " ").last ?? ""))
+        let script = """
+            import socket, sys
+            port = int(sys.argv[1])
+            def lines(sock):
+                buffer = b""
+                while True:
+                    while b"\\n" in buffer:
+                        line, buffer = buffer.split(b"\\n", 1)
+                        yield line.decode()
+                    data = sock.recv(4096)
+                    if not data:
+                        return
+                    buffer += data
+            # One connection sends a line and stays silent: echoed, then closed as idle.
+            idle = socket.create_connection(("127.0.0.1", port), timeout=20)
+            got = lines(idle)
+            print(next(got))
+            idle.sendall(b"hi there\\n")
+            print(next(got))
+            print(next(got))
+            print("eof" if next(got, None) is None else "no eof")
+            # Another stays open until the demo shuts down.
+            late = socket.create_connection(("127.0.0.1", port), timeout=20)
+            got = lines(late)
+            print(next(got))
+            print("open", flush=True)
+            print(next(got))
+            print("eof" if next(got, None) is None else "no eof", flush=True)
+            """
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        client.arguments = ["python3", "-c", script, String(port)]
+        let output = Pipe()
+        client.standardOutput = output
+        try client.run()
+        // Once the second connection is open, shut the demo down.
+        var clientText = ""
+        let handle = output.fileHandleForReading
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !clientText.contains("open\n"), ContinuousClock.now < deadline {
+            let data = handle.availableData
+            if data.isEmpty { break }
+            clientText += String(decoding: data, as: UTF8.self)
+        }
+        demo.send(SIGINT)
+        let exit = try await demo.waitForExit(timeout: .seconds(20))
+        clientText += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        client.waitUntilExit()
+        #expect(client.terminationStatus == 0)
+        #expect(
+            clientText.split(separator: "\n").map(String.init) == [
+                "hello from anyio-demo; send lines, they come back", "echo: hi there", "idle for 1 s, goodbye",
+                "eof", "hello from anyio-demo; send lines, they come back", "open", "server shutting down, goodbye",
+                "eof",
+            ], "client output:\n\(clientText)")
+        #expect(exit == .exited(0), "stdout:\n\(demo.stdout.text)\nstderr:\n\(demo.stderr.text)")
+        #expect(demo.stdout.lines.contains { $0.hasPrefix("echo stopped (2 connections, 1 lines echoed)") })
+        expectGracefulShutdown(demo.stdout.lines)
+    }
+
     @Test("a second SIGINT during a slow shutdown exits at once with status 130")
     func demoSecondSignal() async throws {
         let demo = try DemoProcess(arguments: ["--slow-shutdown"])
@@ -292,7 +361,7 @@ struct RunnerTests {
         let demo = try DemoProcess(arguments: ["--help"])
         let exit = try await demo.waitForExit(timeout: .seconds(20))
         #expect(exit == .exited(0))
-        #expect(demo.stdout.text.contains("usage: anyio-demo [--duration SECONDS] [--tree] [--help]"))
+        #expect(demo.stdout.text.contains("usage: anyio-demo [--duration SECONDS] [--port PORT] [--idle SECONDS] [--tree] [--help]"))
         #expect(demo.stderr.text.isEmpty)
     }
 }
@@ -310,7 +379,7 @@ private func expectGracefulShutdown(
 
     let ready = index("ready")
     #expect(ready != nil, "no 'ready' line", sourceLocation: sourceLocation)
-    for service in ["config", "ticker", "workers"] {
+    for service in ["config", "ticker", "workers", "echo"] {
         let stopping = index("stopping \(service)")
         let stopped = index(prefix: "\(service) stopped")
         #expect(stopping != nil, "no 'stopping \(service)' line", sourceLocation: sourceLocation)
