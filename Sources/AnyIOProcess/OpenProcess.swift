@@ -90,7 +90,7 @@ public func openProcess(
 }
 
 /// The synchronous part of `openProcess`: spawn, then wrap (the exit watcher starts at once).
-func spawnChildProcess(
+package func spawnChildProcess(
     _ arguments: [String], stdin: ProcessIO, stdout: ProcessIO, stderr: ProcessIO, workingDirectory: String?,
     environment: [String: String]?, startNewSession: Bool, terminationGracePeriod: Duration
 ) throws -> ChildProcess {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <pthread.h>
@@ -33,7 +34,10 @@ int anyio_process_spawn(pid_t *pid, const char *path, char *const *argv, char *c
     // signal at its default disposition.
     sigset_t none, all;
     sigemptyset(&none);
-    sigfillset(&all);
+    // Every bit, not sigfillset: glibc's sigfillset leaves out its two internal signals (32 and
+    // 33), and posix_spawn then sets those to SIG_IGN in the child, which survives exec. With
+    // them in the set they get SIG_DFL, as after a shell's fork and exec.
+    memset(&all, 0xff, sizeof all);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
 #ifdef POSIX_SPAWN_SETSID
     if (new_session) flags |= POSIX_SPAWN_SETSID;
