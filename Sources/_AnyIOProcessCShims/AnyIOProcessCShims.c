@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <pthread.h>
@@ -111,4 +112,33 @@ long anyio_write_no_sigpipe(int fd, const void *bytes, unsigned long count) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     errno = saved;
     return written;
+}
+
+int anyio_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int anyio_epoll_arm(int epfd, int fd, int writing, unsigned long long token) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = (writing ? EPOLLOUT : (EPOLLIN | EPOLLRDHUP)) | EPOLLONESHOT;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event);
+}
+
+int anyio_epoll_disarm(int epfd, int fd) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &event);
+}
+
+int anyio_epoll_wait(int epfd, unsigned long long *tokens, int capacity) {
+    struct epoll_event events[64];
+    if (capacity > 64) capacity = 64;
+    int count;
+    do {
+        count = epoll_wait(epfd, events, capacity, -1);
+    } while (count < 0 && errno == EINTR);
+    for (int i = 0; i < count; i++) tokens[i] = events[i].data.u64;
+    return count;
 }

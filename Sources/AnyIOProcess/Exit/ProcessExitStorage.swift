@@ -15,10 +15,10 @@ import Musl
 
 /// Watches one child process for its exit, reaps it, and wakes the tasks in `wait()`.
 ///
-/// A Dispatch read source on the child's pidfd fires when the child exits (on kernels without
-/// pidfd, a 10 ms timer polls `waitpid(pid, WNOHANG)` instead). Its handler reaps the child at
-/// once, whether or not anyone waits, so no zombie outlives the child's exit by more than one
-/// event; then the source is cancelled and its cancel handler closes the pidfd. No pool thread
+/// The child's pidfd, watched by the `ReadinessWatcher` (epoll), becomes readable when the child
+/// exits (on kernels without pidfd, a 10 ms Dispatch timer polls `waitpid(pid, WNOHANG)`
+/// instead). The callback reaps the child at once, whether or not anyone waits, so no zombie
+/// outlives the child's exit by more than one event, and then closes the pidfd. No pool thread
 /// ever blocks: `wait()` parks like every other wait of the library.
 ///
 /// Invariant: a signal is sent only while the child is not reaped (checked under the lock that
@@ -41,23 +41,31 @@ final class ProcessExitStorage: Sendable {
         self.ledger = ledger
     }
 
-    /// Starts the exit watcher. Called once, right after the spawn. The source keeps `self` alive
-    /// until the child is reaped.
+    /// Starts the exit watcher. Called once, right after the spawn. The registration (or the
+    /// polling timer) keeps `self` alive until the child is reaped.
     func startWatching() {
         let pidfd = state.withLock { $0.pidfd }
-        let source: any DispatchSourceProtocol
         if pidfd >= 0 {
-            source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: processEventQueue)
+            armPidfd(pidfd)
         } else {
             let timer = DispatchSource.makeTimerSource(queue: processEventQueue)
             timer.schedule(deadline: .now() + .milliseconds(1), repeating: .milliseconds(10))
-            source = timer
+            // The handler holds the timer until it is cancelled; Dispatch releases it then.
+            timer.setEventHandler { [self] in
+                if reapIfExited() { timer.cancel() }
+            }
+            timer.activate()
         }
-        // The handlers hold the source strongly until it is cancelled; Dispatch releases them then.
-        source.setEventHandler { [self] in
-            if reapIfExited() { source.cancel() }
-        }
-        source.setCancelHandler { [self] in
+    }
+
+    /// Watches the pidfd (readable once the child has exited); re-arms on a spurious wake-up.
+    private func armPidfd(_ pidfd: Int32) {
+        _ = ReadinessWatcher.shared.arm(pidfd, writing: false) { [self] in
+            guard reapIfExited() else {
+                armPidfd(pidfd)
+                return
+            }
+            // Reaped, and the watcher no longer has the pidfd: nothing can use it any more.
             let fd = state.withLock { state in
                 defer { state.pidfd = -1 }
                 return state.pidfd
@@ -67,7 +75,6 @@ final class ProcessExitStorage: Sendable {
                 close(fd)
             }
         }
-        source.activate()
     }
 
     /// The return code once reaped.

@@ -4,7 +4,6 @@
 
 import AnyIO
 import Synchronization
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +15,8 @@ import Musl
 /// reads or writes it and by `ChildProcess.close()`.
 ///
 /// A call tries its system call first; on `EAGAIN` it waits for readiness through a one-shot
-/// Dispatch source (read or write), created on demand and cancelled by its own event handler, so
-/// nothing polls and no thread blocks. See `PipeEndState` for who may close the descriptor when.
+/// registration with the `ReadinessWatcher` (epoll), made on demand, so nothing polls and no
+/// thread blocks. See `PipeEndState` for who may close the descriptor when.
 final class PipeEnd: Sendable {
     typealias Waiter = ParkedContinuation<Void, any Error>
 
@@ -26,7 +25,7 @@ final class PipeEnd: Sendable {
     let direction: Direction
     /// The task tree's name: `stdout of process 12345 (cat)`.
     let site: ProcessWaitSite
-    private let state: StateLock<PipeEndState<Waiter, ArmedSource>>
+    private let state: StateLock<PipeEndState<Waiter, UInt64>>
     private let ledger: FileDescriptorLedger?
 
     init(descriptor: Int32, direction: Direction, description: String, ledger: FileDescriptorLedger?) {
@@ -70,47 +69,37 @@ final class PipeEnd: Sendable {
     /// soon as no system call or source uses it. Idempotent; never blocks.
     func close() {
         guard let action = state.withLock({ $0.close() }) else { return }
-        action.cancel?.source.cancel()
         for waiter in action.fail { waiter.resume(throwing: ClosedResourceError()) }
         if let fd = action.release { release(fd) }
+        // Disarmed before the event: the callback will not run, so finish the registration here.
+        if let token = action.cancel, ReadinessWatcher.shared.disarm(token) { registrationDone() }
     }
 
-    /// Creates and activates a one-shot readiness source for the descriptor.
+    /// Arms a one-shot readiness registration for the descriptor.
     ///
     /// Invariant: counted in `users` (by `waitUntilReady`) from before it exists until its
-    /// cancel handler has run, so the descriptor stays open as long as Dispatch may watch it.
+    /// callback ran or it was disarmed, so the descriptor stays open while epoll may watch it.
     private func armSource() {
         let descriptor = state.withLock { $0.descriptor }
-        let source: any DispatchSourceProtocol =
-            direction == .read
-            ? DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: processEventQueue)
-            : DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: processEventQueue)
-        // One-shot: the first event cancels it. The handlers hold the source (and `self`) until
-        // Dispatch releases them after the cancel handler.
-        source.setEventHandler { source.cancel() }
-        source.setCancelHandler { [self] in
-            let (wake, release) = state.withLock { $0.sourceDone() }
-            for waiter in wake { waiter.resume() }
-            if let release { self.release(release) }
+        let token = ReadinessWatcher.shared.arm(descriptor, writing: direction == .write) { [self] in
+            registrationDone()
         }
-        source.activate()
-        let armed = ArmedSource(source)
-        if !state.withLock({ $0.storeSource(armed) }) { source.cancel() }
+        // `close()` came between the decision to wait and here, and could not see the token.
+        if !state.withLock({ $0.storeSource(token) }), ReadinessWatcher.shared.disarm(token) {
+            registrationDone()
+        }
+    }
+
+    /// The registration fired, or was disarmed: wake the waiters to retry, and close the
+    /// descriptor if it was its last user after `close()`.
+    private func registrationDone() {
+        let (wake, release) = state.withLock { $0.sourceDone() }
+        for waiter in wake { waiter.resume() }
+        if let release { self.release(release) }
     }
 
     private func release(_ descriptor: Int32) {
         ledger?.recordClose(descriptor)
         _ = Glibc.close(descriptor)
-    }
-}
-
-/// A Dispatch source kept in `PipeEndState` so that `close()` can cancel it.
-// @unchecked Sendable: the box is immutable, and the only call made through it from another
-// thread is `DispatchSourceProtocol.cancel()`, which Dispatch documents as thread-safe.
-final class ArmedSource: @unchecked Sendable {
-    let source: any DispatchSourceProtocol
-
-    init(_ source: any DispatchSourceProtocol) {
-        self.source = source
     }
 }

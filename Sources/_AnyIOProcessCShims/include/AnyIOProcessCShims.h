@@ -41,4 +41,18 @@ int anyio_pidfd_send_signal(int pidfd, int sig);
 /// raised. Returns what `write(2)` returns (`EPIPE` in `errno` when the reader is gone).
 long anyio_write_no_sigpipe(int fd, const void *_Nonnull bytes, unsigned long count);
 
+/// `epoll_create1(EPOLL_CLOEXEC)`: -1 with `errno` on failure.
+int anyio_epoll_create(void);
+
+/// Watches `fd` once (`EPOLLONESHOT`) for readability (`writing` 0) or writability, reporting
+/// `token`. Errors and hang-ups are reported too (epoll always reports them). 0, or -1 with `errno`.
+int anyio_epoll_arm(int epfd, int fd, int writing, unsigned long long token);
+
+/// Stops watching `fd` (`EPOLL_CTL_DEL`). 0, or -1 with `errno`.
+int anyio_epoll_disarm(int epfd, int fd);
+
+/// Waits for events (no timeout; `EINTR` retried) and stores up to `capacity` tokens. Returns
+/// how many, or -1 with `errno`.
+int anyio_epoll_wait(int epfd, unsigned long long *_Nonnull tokens, int capacity);
+
 #endif
