@@ -14,7 +14,8 @@ import Musl
 /// its pipes, its pid, its exit.
 ///
 /// The child is reaped as soon as it exits, whether or not anyone calls ``wait()``, so it never
-/// stays a zombie. Its exit is observed through a pidfd and a Dispatch source: no thread blocks.
+/// stays a zombie. Its exit is observed through a pidfd that one epoll thread watches for the
+/// whole process: no pool thread blocks.
 ///
 /// Closing is the teardown, and it never leaves an orphan:
 ///

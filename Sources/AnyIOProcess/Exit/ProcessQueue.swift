@@ -4,7 +4,7 @@
 
 import Dispatch
 
-/// The queue every Dispatch source of this module (child exits, pipe readiness) reports on. Its
-/// handlers only reap, update state under a lock and resume continuations after it, so one
+/// The queue of the exit-polling timers, used only on kernels without pidfd (before Linux 5.3).
+/// Its handlers only reap, update state under a lock and resume continuations after it, so one
 /// serial queue keeps up with many processes.
 let processEventQueue = DispatchQueue(label: "AnyIOProcess.events")
