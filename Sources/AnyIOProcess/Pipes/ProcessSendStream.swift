@@ -31,6 +31,8 @@ final class ProcessSendStream: ByteSendStream {
     func send(_ bytes: [UInt8]) async throws {
         try await sendGuard.withGuard {
             try throwIfCancelled()
+            // An empty send still reports a closed stream.
+            if bytes.isEmpty, end.isClosed { throw ClosedResourceError() }
             var offset = 0
             var waited = false
             while offset < bytes.count {
