@@ -83,6 +83,19 @@ struct RunProcessTests {
         }
     }
 
+    @Test("runProcess and openProcess in a cancelled scope spawn nothing")
+    func cancelledBeforeSpawn() async throws {
+        let ledger = ProcessLedger()
+        try await ProcessLedger.$current.withValue(ledger) {
+            try await withCancelScope { scope in
+                scope.cancel()
+                await #expect(throws: CancellationError.self) { try await runProcess(["true"]) }
+                await #expect(throws: CancellationError.self) { try await openProcess(["true"]) }
+            }
+        }
+        #expect(ledger.spawned.isEmpty)
+    }
+
     @Test("input together with a stdin other than .pipe is an error")
     func inputAndStdin() async throws {
         // anyio: tests/test_subprocesses.py::test_stdin_input_both_passed
