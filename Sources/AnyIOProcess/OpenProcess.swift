@@ -2,7 +2,7 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
-import AnyIO
+package import AnyIO
 
 /// Starts a child process and returns it, running, with pipes to its standard streams.
 ///
@@ -12,9 +12,11 @@ import AnyIO
 /// process except 0–2 (Swift's pool threads block signals, and a child that inherited that mask
 /// would ignore `SIGTERM`).
 ///
-/// A checkpoint (a cancellation check first, a schedule point after). The spawn itself is a
-/// `posix_spawn` call that returns when the child has started its program; nothing is left
-/// behind if it fails.
+/// A checkpoint (a cancellation check first). The spawn itself, a `posix_spawn` call that returns
+/// once the child has started its program, runs on a worker thread, so a burst of spawns on a
+/// loaded machine never holds up Swift's cooperative pool. Once started it is not interrupted: a
+/// caller cancelled meanwhile gets the running child (and its next checkpoint throws; close the
+/// child, which then tears it down). Nothing is left behind if the spawn fails.
 ///
 /// ```swift
 /// let process = try await openProcess(["sort"])
@@ -51,12 +53,9 @@ public func openProcess(
     startNewSession: Bool = false,
     terminationGracePeriod: Duration = .seconds(5)
 ) async throws -> ChildProcess {
-    try await LowLevel.checkpointIfCancelled()
-    let process = try spawnChildProcess(
+    try await spawnOnWorkerThread(
         arguments, stdin: stdin, stdout: stdout, stderr: stderr, workingDirectory: workingDirectory,
         environment: environment, startNewSession: startNewSession, terminationGracePeriod: terminationGracePeriod)
-    await LowLevel.cancelShieldedCheckpoint()
-    return process
 }
 
 /// Starts `command` with `/bin/sh -c` and returns the running child; see
@@ -89,20 +88,46 @@ public func openProcess(
         environment: environment, startNewSession: startNewSession, terminationGracePeriod: terminationGracePeriod)
 }
 
-/// The synchronous part of `openProcess`: spawn, then wrap (the exit watcher starts at once).
-package func spawnChildProcess(
+/// Spawns on a worker thread (`ToThread.runSync`), after a cancellation check, in a shielded
+/// scope: `ToThread.runSync` drops the result of a call whose caller was cancelled while it ran,
+/// and a dropped child would be torn down only by its `deinit`. The task-local ledgers are read
+/// here, in the caller's task, and handed to the thread.
+func spawnOnWorkerThread(
     _ arguments: [String], stdin: ProcessIO, stdout: ProcessIO, stderr: ProcessIO, workingDirectory: String?,
     environment: [String: String]?, startNewSession: Bool, terminationGracePeriod: Duration
+) async throws -> ChildProcess {
+    try await LowLevel.checkpointIfCancelled()
+    let ledger = FileDescriptorLedger.current
+    let processLedger = ProcessLedger.current
+    let process = try await withCancelScope(shield: true) { _ in
+        try await ToThread.runSync {
+            try spawnChildProcess(
+                arguments, stdin: stdin, stdout: stdout, stderr: stderr, workingDirectory: workingDirectory,
+                environment: environment, startNewSession: startNewSession,
+                terminationGracePeriod: terminationGracePeriod, ledger: ledger, processLedger: processLedger)
+        }
+    }
+    // A shielded scope is never cancelled, so it always has the body's value.
+    guard let process else { preconditionFailure("spawnOnWorkerThread: a shielded scope returned no value") }
+    return process
+}
+
+/// The synchronous part of `openProcess`: spawn, then wrap (the exit watcher starts at once).
+/// `ledger` and `processLedger` record what the spawn opens, for tests (pass the caller's
+/// task-locals: a worker thread has none).
+package func spawnChildProcess(
+    _ arguments: [String], stdin: ProcessIO, stdout: ProcessIO, stderr: ProcessIO, workingDirectory: String?,
+    environment: [String: String]?, startNewSession: Bool, terminationGracePeriod: Duration,
+    ledger: FileDescriptorLedger?, processLedger: ProcessLedger?
 ) throws -> ChildProcess {
     guard terminationGracePeriod >= .zero else {
         throw InvalidArgumentError(
             "openProcess: terminationGracePeriod must not be negative, got \(terminationGracePeriod)")
     }
-    let ledger = FileDescriptorLedger.current
     let spawned = try ProcessSpawner.spawn(
         arguments, stdin: stdin, stdout: stdout, stderr: stderr, workingDirectory: workingDirectory,
         environment: environment, startNewSession: startNewSession, ledger: ledger)
-    ProcessLedger.current?.record(spawned.pid)
+    processLedger?.record(spawned.pid)
     return ChildProcess(
         spawned: spawned, arguments: arguments, terminationGracePeriod: terminationGracePeriod,
         startedNewSession: startNewSession, ledger: ledger)

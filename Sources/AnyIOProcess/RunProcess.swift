@@ -93,8 +93,7 @@ public func runProcess(
             "runProcess: pass either input or stdin, not both (stdin is \(stdin)); input already feeds the child's standard input")
     }
     let stdinIO: ProcessIO = input != nil ? .pipe : (stdin ?? .inherit)
-    try await LowLevel.checkpointIfCancelled()
-    let process = try spawnChildProcess(
+    let process = try await spawnOnWorkerThread(
         arguments, stdin: stdinIO, stdout: stdout, stderr: stderr, workingDirectory: workingDirectory,
         environment: environment, startNewSession: startNewSession, terminationGracePeriod: terminationGracePeriod)
     let output = CapturedOutput()

@@ -209,6 +209,8 @@ struct RunProcessTests {
             let stray = open("/dev/null", O_RDONLY)
             defer { close(stray) }
             // Spawn from a thread that blocks every signal (as Swift's pool threads block many).
+            let ledger = FileDescriptorLedger.current
+            let processLedger = ProcessLedger.current
             let process = try await ToThread.runSync {
                 var all = sigset_t()
                 var old = sigset_t()
@@ -218,7 +220,7 @@ struct RunProcessTests {
                 return try spawnChildProcess(
                     ["sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status; ls /proc/self/fd"], stdin: .pipe,
                     stdout: .pipe, stderr: .pipe, workingDirectory: nil, environment: nil, startNewSession: false,
-                    terminationGracePeriod: .seconds(1))
+                    terminationGracePeriod: .seconds(1), ledger: ledger, processLedger: processLedger)
             }
             let output = try await process.executeThenClose { process in
                 await process.stdin!.close()
