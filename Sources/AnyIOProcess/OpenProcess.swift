@@ -40,7 +40,7 @@ package import AnyIO
 ///     `SIGTERM` before `SIGKILL`; `.zero` kills at once.
 /// - Returns: The running child. Close it (``ChildProcess/close()`` or `executeThenClose`).
 /// - Throws: ``ProcessSpawnError`` naming the program (not found, not executable) or the working
-///   directory; ``InvalidArgumentError`` for an empty argument list or a bad descriptor;
+///   directory; `InvalidArgumentError` for an empty argument list or a bad descriptor;
 ///   `CancellationError` (before anything is spawned).
 /// - SeeAlso: AnyIO `anyio.open_process()`, Trio `trio.lowlevel.open_process()`.
 public func openProcess(
@@ -71,7 +71,7 @@ public func openProcess(
 ///   - startNewSession: Whether the shell starts a session and process group of its own.
 ///   - terminationGracePeriod: How long a cancelled close waits after `SIGTERM` before `SIGKILL`.
 /// - Returns: The running shell.
-/// - Throws: ``ProcessSpawnError``; ``InvalidArgumentError``; `CancellationError`.
+/// - Throws: ``ProcessSpawnError``; `InvalidArgumentError`; `CancellationError`.
 /// - SeeAlso: AnyIO `anyio.open_process()` with a string command.
 public func openProcess(
     shell command: String,

@@ -7,8 +7,8 @@
 /// - SeeAlso: AnyIO's `stdin` / `stdout` / `stderr` arguments (`subprocess.PIPE`,
 ///   `subprocess.DEVNULL`, `None`, a file object).
 public enum ProcessIO: Sendable, Hashable {
-    /// A pipe to the caller: ``ChildProcess/stdin`` (a ``ByteSendStream``) or
-    /// ``ChildProcess/stdout`` / ``ChildProcess/stderr`` (a ``ByteReceiveStream``).
+    /// A pipe to the caller: ``ChildProcess/stdin`` (a `ByteSendStream`) or
+    /// ``ChildProcess/stdout`` / ``ChildProcess/stderr`` (a `ByteReceiveStream`).
     case pipe
     /// The caller's own descriptor (0, 1 or 2), shared with the child.
     case inherit

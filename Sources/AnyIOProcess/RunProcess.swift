@@ -39,7 +39,7 @@ import Synchronization
 ///     then signals the group).
 /// - Returns: The arguments, the return code and the captured output.
 /// - Throws: ``ProcessFailedError`` (with `check`); ``ProcessSpawnError`` naming the program or
-///   the directory; ``InvalidArgumentError`` for `input` with a `stdin` other than `.pipe`;
+///   the directory; `InvalidArgumentError` for `input` with a `stdin` other than `.pipe`;
 ///   `CancellationError`.
 /// - SeeAlso: AnyIO `anyio.run_process()`, Trio `trio.run_process()`.
 public func runProcess(

@@ -10,14 +10,14 @@ import Glibc
 import Musl
 #endif
 
-/// A child process's standard output or standard error, as a ``ByteReceiveStream``.
+/// A child process's standard output or standard error, as a `ByteReceiveStream`.
 ///
 /// Each receive is one non-blocking `read(2)`; when the pipe is empty the task parks until the
 /// pipe becomes readable (the task tree shows `stdout of process 12345 (…)`). A receive is a
 /// checkpoint and cancel-safe: bytes are taken only by the `read` whose result is returned, so a
 /// cancelled receive loses nothing. When the child (and every process sharing the pipe) has
-/// closed its end, receiving throws ``EndOfStreamError``. ``close()`` wakes a waiting receive with
-/// ``ClosedResourceError``. A second concurrent receive throws ``BusyResourceError``.
+/// closed its end, receiving throws `EndOfStreamError`. ``close()`` wakes a waiting receive with
+/// `ClosedResourceError`. A second concurrent receive throws `BusyResourceError`.
 ///
 /// - SeeAlso: AnyIO's `anyio.abc.ByteReceiveStream` of `Process.stdout`.
 final class ProcessReceiveStream: ByteReceiveStream {

@@ -11,12 +11,12 @@ import Glibc
 import Musl
 #endif
 
-/// A child process's standard input, as a ``ByteSendStream``.
+/// A child process's standard input, as a `ByteSendStream`.
 ///
 /// A send writes with non-blocking `write(2)` calls until every byte is in the pipe, parking
 /// while the pipe is full (the task tree shows `stdin of process 12345 (…)`). A send is a
 /// checkpoint; a cancelled send may have written a prefix (AnyIO's rule for byte streams). When
-/// the child has closed its end (or exited), sending throws ``BrokenResourceError``; the process
+/// the child has closed its end (or exited), sending throws `BrokenResourceError`; the process
 /// is never killed by `SIGPIPE`. ``close()`` sends end-of-file to the child.
 ///
 /// - SeeAlso: AnyIO's `anyio.abc.ByteSendStream` of `Process.stdin`.
