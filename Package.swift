@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AnyIO", targets: ["AnyIO"]),
         .library(name: "AnyIOTesting", targets: ["AnyIOTesting"]),
         .library(name: "AnyIONet", targets: ["AnyIONet"]),
+        .library(name: "AnyIOProcess", targets: ["AnyIOProcess"]),
         .executable(name: "anyio-demo", targets: ["anyio-demo"]),
     ],
     dependencies: [
@@ -39,12 +40,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Subprocesses: posix_spawn with a clean child, pidfd + Dispatch for exits, non-blocking pipes.
+        .target(name: "AnyIOProcess", dependencies: ["AnyIO", "_AnyIOProcessCShims"], swiftSettings: strictSettings),
+        // C helpers of AnyIOProcess: posix_spawn set-up and the pidfd system calls.
+        .target(name: "_AnyIOProcessCShims"),
         // Test support: Swift Testing helpers built on the core's package-level hooks.
         .target(name: "AnyIOTesting", dependencies: ["AnyIO"], swiftSettings: strictSettings),
         .executableTarget(name: "anyio-demo", dependencies: ["AnyIO", "AnyIONet"], swiftSettings: strictSettings),
         .testTarget(name: "AnyIOTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "AnyIONetTests", dependencies: ["AnyIONet", "AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AnyIOProcessTests", dependencies: ["AnyIOProcess", "AnyIO", "AnyIOTesting"],
+            swiftSettings: strictSettings),
         .testTarget(name: "AnyIOTestingTests", dependencies: ["AnyIO", "AnyIOTesting"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

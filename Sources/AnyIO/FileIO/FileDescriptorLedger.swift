@@ -29,13 +29,13 @@ package final class FileDescriptorLedger: Sendable {
     package var openPaths: [String] { entries.withLock { $0.values.sorted() } }
 
     /// Records that `descriptor` was opened for `path`. Call after the `open` returned.
-    func recordOpen(_ descriptor: Int32, path: String) {
+    package func recordOpen(_ descriptor: Int32, path: String) {
         entries.withLock { $0[descriptor] = path }
     }
 
     /// Records that `descriptor` is being closed. Call *before* `close(2)`: once it is closed
     /// another thread may get the same number from its own `open`.
-    func recordClose(_ descriptor: Int32) {
+    package func recordClose(_ descriptor: Int32) {
         entries.withLock { _ = $0.removeValue(forKey: descriptor) }
     }
 }

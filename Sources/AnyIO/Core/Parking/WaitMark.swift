@@ -16,6 +16,7 @@ package enum WaitKind: UInt8, Sendable {
     case byteStreamReceive, byteStreamSend
     case signal
     case socketReceive, socketSend, socketAccept, socketConnect
+    case processExit, processReceive, processSend
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -42,6 +43,9 @@ package enum WaitKind: UInt8, Sendable {
         case .socketSend: return "SocketStream.send(_:) (waiting for the socket to become writable)"
         case .socketAccept: return "SocketListener.accept() (waiting for a connection)"
         case .socketConnect: return "connectTCP(host:port:) (waiting for the connection)"
+        case .processExit: return "ChildProcess.wait()"
+        case .processReceive: return "receive(maxBytes:) (waiting for output of a child process)"
+        case .processSend: return "send(_:) (waiting for a child process to read its input)"
         }
     }
 }
