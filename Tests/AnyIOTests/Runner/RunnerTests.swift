@@ -288,19 +288,26 @@ struct RunnerTests {
         let output = Pipe()
         client.standardOutput = output
         try client.run()
-        // Once the second connection is open, shut the demo down.
-        var clientText = ""
+        // Once the second connection is open, shut the demo down. The blocking reads run on a
+        // worker thread: the cooperative pool has only as many threads as cores.
         let handle = output.fileHandleForReading
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !clientText.contains("open\n"), ContinuousClock.now < deadline {
-            let data = handle.availableData
-            if data.isEmpty { break }
-            clientText += String(decoding: data, as: UTF8.self)
+        var clientText = try await ToThread.runSync {
+            var text = ""
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !text.contains("open\n"), ContinuousClock.now < deadline {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            return text
         }
         demo.send(SIGINT)
         let exit = try await demo.waitForExit(timeout: .seconds(20))
-        clientText += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-        client.waitUntilExit()
+        clientText += try await ToThread.runSync {
+            let rest = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+            client.waitUntilExit()
+            return rest
+        }
         #expect(client.terminationStatus == 0)
         #expect(
             clientText.split(separator: "\n").map(String.init) == [
