@@ -16,6 +16,7 @@ package enum WaitKind: UInt8, Sendable {
     case byteStreamReceive, byteStreamSend
     case signal
     case socketReceive, socketSend, socketAccept, socketConnect
+    case descriptorReadable, descriptorWritable
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -42,6 +43,8 @@ package enum WaitKind: UInt8, Sendable {
         case .socketSend: return "SocketStream.send(_:) (waiting for the socket to become writable)"
         case .socketAccept: return "SocketListener.accept() (waiting for a connection)"
         case .socketConnect: return "connectTCP(host:port:) (waiting for the connection)"
+        case .descriptorReadable: return "waitReadable(_:) (waiting for the descriptor to become readable)"
+        case .descriptorWritable: return "waitWritable(_:) (waiting for the descriptor to become writable)"
         }
     }
 }

@@ -1,0 +1,59 @@
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+import AnyIO
+import AnyIONet
+import Foundation
+
+/// A fresh socket path in /tmp (short enough for `sun_path`).
+func temporarySocketPath(_ tag: String) -> String {
+    "/tmp/anyio-\(tag)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+}
+
+/// A connected Unix stream pair: (client, server side). The socket file is removed.
+func unixPair() async throws -> (client: UNIXSocketStream, server: UNIXSocketStream) {
+    let path = temporarySocketPath("pair")
+    let listener = try await makeUnixListener(path: path)
+    let client = try await connectUnix(path: path)
+    let server = try await listener.accept()
+    await listener.close()
+    unlink(path)
+    return (client, server)
+}
+
+/// How many of this process's open descriptors refer to `path` (read from /proc/self/fd): robust
+/// against other tests opening and closing descriptors meanwhile.
+func openDescriptors(referringTo path: String) -> Int {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return entries.filter { entry in
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(entry)")) == path
+    }.count
+}
+
+/// Makes a file with `text` in /tmp and returns its path.
+func temporaryFile(_ text: String) throws -> String {
+    let path = "/tmp/anyio-file-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt"
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    return path
+}
+
+/// Reads everything a descriptor has (a regular file), from its current offset.
+func readAll(_ fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 256)
+    while true {
+        let count = read(fd, &buffer, buffer.count)
+        if count <= 0 { break }
+        bytes += buffer[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// A connected `socketpair` of Unix stream sockets (both ends the caller's to close).
+func makeSocketPair() -> (Int32, Int32) {
+    var fds: [Int32] = [-1, -1]
+    let result = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds)
+    precondition(result == 0, "socketpair failed: \(errno)")
+    return (fds[0], fds[1])
+}
