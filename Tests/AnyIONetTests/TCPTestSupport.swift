@@ -43,3 +43,30 @@ func ipv6LoopbackAvailable() async -> Bool {
     await listener.close()
     return true
 }
+
+/// Runs a Python 3 script that prints one line (a port) first: `firstLine` gets that line as
+/// soon as it is printed, while the script goes on; returns the exit status at the end.
+func runPythonReportingFirstLine(
+    _ script: String,
+    _ arguments: [String],
+    firstLine: @escaping @Sendable (String) async throws -> Void
+) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let handle = pipe.fileHandleForReading
+    let line = try await ToThread.runSync { () -> String in
+        var bytes: [UInt8] = []
+        while let byte = try handle.read(upToCount: 1)?.first, byte != 0x0A { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    try await firstLine(line)
+    return try await ToThread.runSync {
+        let rest = handle.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, line + "\n" + String(decoding: rest, as: UTF8.self))
+    }
+}
