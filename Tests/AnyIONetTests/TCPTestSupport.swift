@@ -70,3 +70,39 @@ func runPythonReportingFirstLine(
         return (process.terminationStatus, line + "\n" + String(decoding: rest, as: UTF8.self))
     }
 }
+
+/// Runs `body` with the port of a loopback listener whose backlog is full and that never
+/// accepts: the kernel drops further SYNs, so a connect to it hangs (a black hole).
+func withBlackHolePort<T>(_ body: (Int) async throws -> T) async throws -> T {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    precondition(bound == 0 && listen(fd, 0) == 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    var fillers: [SocketStream] = []
+    for _ in 0..<4 {
+        let stream: SocketStream?? = try await moveOnAfter(.milliseconds(300)) { _ in
+            try? await connectTCP(host: "127.0.0.1", port: port)
+        }
+        if let stream = stream ?? nil { fillers.append(stream) } else { break }
+    }
+    do {
+        let result = try await body(port)
+        for stream in fillers { await stream.close() }
+        return result
+    } catch {
+        for stream in fillers { await stream.close() }
+        throw error
+    }
+}

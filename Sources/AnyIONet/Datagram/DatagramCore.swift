@@ -63,7 +63,8 @@ final class DatagramCore: Sendable {
                     count = max(received, 0)
                     code = received < 0 ? errno : 0
                 }
-                if code == 0 { return (data, sender) }
+                // A short datagram in a large buffer: hand out a right-sized copy.
+                if code == 0 { return (data.count < capacity / 4 ? data.withUnsafeBufferPointer { Array($0) } : data, sender) }
                 if SocketCalls.wouldBlock(code) || code == EINTR { return nil }
                 throw SocketError(code: code, operation: "receive", address: siteName)
             }

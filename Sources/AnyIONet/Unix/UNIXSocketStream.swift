@@ -87,7 +87,8 @@ public final class UNIXSocketStream: ByteStream {
                     count = max(received, 0)
                     code = received < 0 ? errno : (received == 0 ? -1 : 0)
                 }
-                if code == 0 { return bytes }
+                // A short read into a large buffer: hand out a right-sized copy, not the buffer.
+                if code == 0 { return bytes.count < capacity / 4 ? bytes.withUnsafeBufferPointer { Array($0) } : bytes }
                 if code == -1 { throw EndOfStreamError() }
                 if SocketCalls.wouldBlock(code) || code == EINTR { return nil }
                 throw Self.broken(code, "receive")
