@@ -57,3 +57,13 @@ func makeSocketPair() -> (Int32, Int32) {
     precondition(result == 0, "socketpair failed: \(errno)")
     return (fds[0], fds[1])
 }
+
+/// The sockets in /proc/net/unix bound to `path` (open in this process: the path is unique).
+func socketsBound(to path: String) -> Int {
+    // Read to the end with read(2): /proc files report size 0, and a single read may stop at a page.
+    let fd = open("/proc/net/unix", O_RDONLY)
+    guard fd >= 0 else { return -1 }
+    defer { close(fd) }
+    let table = readAll(fd)
+    return table.split(separator: "\n").filter { $0.hasSuffix(" " + path) }.count
+}
