@@ -12,7 +12,7 @@ import Testing
 private let pythonUDPEcho = """
 import socket, sys
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.settimeout(10)
+sock.settimeout(60)
 sock.bind(("127.0.0.1", 0))
 print(sock.getsockname()[1], flush=True)
 for _ in range(3):
@@ -24,7 +24,7 @@ for _ in range(3):
 private let pythonUDPClient = """
 import socket, sys
 sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.settimeout(10)
+sock.settimeout(60)
 sock.sendto(b"first", ("127.0.0.1", int(sys.argv[1])))
 sock.sendto(b"second", ("127.0.0.1", int(sys.argv[1])))
 replies = [sock.recvfrom(65536)[0] for _ in range(2)]

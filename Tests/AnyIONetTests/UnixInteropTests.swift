@@ -14,7 +14,7 @@ private let pythonDescriptorSender = """
 import os, socket, sys
 path, first, second = sys.argv[1:4]
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-sock.settimeout(10)
+sock.settimeout(60)
 sock.connect(path)
 fds = [os.open(first, os.O_RDONLY), os.open(second, os.O_RDONLY)]
 socket.send_fds(sock, [b"test"], fds)
@@ -27,7 +27,7 @@ sock.close()
 private let pythonDescriptorReceiver = """
 import os, socket, sys
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-sock.settimeout(10)
+sock.settimeout(60)
 sock.connect(sys.argv[1])
 message, fds, flags, address = socket.recv_fds(sock, 10, 4)
 text = b"".join(os.read(fd, 100) for fd in fds)
@@ -38,7 +38,7 @@ print(message.decode(), len(fds), text.decode())
 private let pythonUnixEchoClient = """
 import socket, sys
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-sock.settimeout(10)
+sock.settimeout(60)
 sock.connect(sys.argv[1])
 lines = b"".join(b"line %d\\n" % i for i in range(1000))
 sock.sendall(lines)
