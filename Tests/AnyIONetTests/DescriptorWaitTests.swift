@@ -36,7 +36,7 @@ struct DescriptorWaitTests {
         let started = ContinuousClock.now
         let result: Void? = try await moveOnAfter(.milliseconds(50)) { _ in try await waitReadable(a) }
         #expect(result == nil)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < failsafe)
         // A wait in a cancelled scope is a checkpoint even when the descriptor is ready.
         try await withCancelScope { scope in
             scope.cancel()

@@ -35,7 +35,7 @@ struct HappyEyeballsTests {
             let elapsed = ContinuousClock.now - started
             #expect(try stream.extra(SocketAttribute.remotePort) == port)
             #expect(elapsed >= .milliseconds(250), "\(elapsed)")
-            #expect(elapsed < .seconds(10), "\(elapsed)")
+            #expect(elapsed < failsafe, "\(elapsed)")
             await stream.close()
         }
         await listener.close()
@@ -51,9 +51,9 @@ struct HappyEyeballsTests {
         let started = ContinuousClock.now
         let stream = try await connectTCP(
             attempting: [AddressInfo(family: .ipv4, host: "127.0.0.1", port: refusedPort), AddressInfo(family: .ipv4, host: "127.0.0.1", port: port)],
-            happyEyeballsDelay: .seconds(30)
+            happyEyeballsDelay: failsafe * 3
         )
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < failsafe)
         #expect(try stream.extra(SocketAttribute.remotePort) == port)
         await stream.close()
         await listener.close()
@@ -86,7 +86,7 @@ struct HappyEyeballsTests {
                 )
             }
             #expect(result == nil)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < failsafe)
         }
     }
 

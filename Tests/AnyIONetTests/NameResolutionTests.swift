@@ -64,7 +64,7 @@ struct NameResolutionTests {
             }
         }
         #expect(result == nil)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < failsafe)
         release.signal()
         #expect(finished.wait(timeout: .now() + 10) == .success)
         // And the public call in a cancelled scope: a checkpoint.

@@ -106,3 +106,11 @@ func withBlackHolePort<T>(_ body: (Int) async throws -> T) async throws -> T {
         throw error
     }
 }
+
+/// An upper bound on a duration that only catches a hang: the TSan leg runs ~50x slower, on a
+/// machine shared with other builds.
+#if ANYIO_TSAN
+let failsafe = Duration.seconds(90)
+#else
+let failsafe = Duration.seconds(10)
+#endif
