@@ -89,6 +89,39 @@ struct UDPTests {
         await server.close()
     }
 
+    @Test("iterating a socket receives datagram after datagram; closing ends the loop with ClosedResourceError")
+    func iterate() async throws {
+        // anyio: tests/test_sockets.py::TestUDPSocket::test_iterate
+        // anyio: tests/test_sockets.py::TestConnectedUDPSocket::test_iterate
+        let server = try await makeUDPSocket(localHost: "127.0.0.1")
+        let port = try server.extra(SocketAttribute.localPort)
+        let client = try await makeConnectedUDPSocket(remoteHost: "127.0.0.1", remotePort: port)
+        for word in ["one", "two", "three"] { try await client.send(Array(word.utf8)) }
+        var words: [String] = []
+        for try await packet in server {
+            words.append(String(decoding: packet.data, as: UTF8.self))
+            try await server.send(UDPPacket(data: packet.data.reversed(), host: packet.host, port: packet.port))
+            if words.count == 3 { break }
+        }
+        #expect(words == ["one", "two", "three"])
+        var replies: [[UInt8]] = []
+        for try await data in client {
+            replies.append(data)
+            if replies.count == 3 { break }
+        }
+        #expect(replies == ["eno", "owt", "eerht"].map { Array($0.utf8) })
+        try await withNursery { nursery in
+            nursery.startSoon {
+                await #expect(throws: ClosedResourceError.self) {
+                    for try await _ in server {}
+                }
+            }
+            try await waitAllTasksBlocked()
+            await server.close()
+        }
+        await client.close()
+    }
+
     @Test("a datagram larger than the receive size is truncated, not split")
     func truncation() async throws {
         let server = try await makeUDPSocket(localHost: "127.0.0.1")
@@ -224,6 +257,33 @@ struct UnixDatagramTests {
         try await unnamed.send([1], toPath: serverPath)
         #expect(try await server.receive() == UNIXDatagramPacket(data: [1], path: ""))
         for socket in [server, client, unnamed] { await socket.close() }
+    }
+
+    @Test("iterating Unix datagram sockets")
+    func iterate() async throws {
+        // anyio: tests/test_sockets.py::TestUNIXDatagramSocket::test_iterate
+        // anyio: tests/test_sockets.py::TestConnectedUNIXDatagramSocket::test_iterate
+        let serverPath = temporarySocketPath("itds")
+        let clientPath = temporarySocketPath("itdc")
+        defer { unlink(serverPath); unlink(clientPath) }
+        let server = try await makeUnixDatagramSocket(localPath: serverPath)
+        let client = try await makeConnectedUnixDatagramSocket(remotePath: serverPath, localPath: clientPath)
+        for byte in [UInt8(1), 2, 3] { try await client.send([byte]) }
+        var received: [UNIXDatagramPacket] = []
+        for try await packet in server {
+            received.append(packet)
+            try await server.send(packet)  // back to its sender
+            if received.count == 3 { break }
+        }
+        #expect(received == [1, 2, 3].map { UNIXDatagramPacket(data: [$0], path: clientPath) })
+        var echoed: [[UInt8]] = []
+        for try await data in client {
+            echoed.append(data)
+            if echoed.count == 3 { break }
+        }
+        #expect(echoed == [[1], [2], [3]])
+        await client.close()
+        await server.close()
     }
 
     @Test("connected sockets; a datagram larger than the receive size is truncated")
