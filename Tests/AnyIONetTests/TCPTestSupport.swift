@@ -112,5 +112,5 @@ func withBlackHolePort<T>(_ body: (Int) async throws -> T) async throws -> T {
 #if ANYIO_TSAN
 let failsafe = Duration.seconds(90)
 #else
-let failsafe = Duration.seconds(10)
+let failsafe = Duration.seconds(5)
 #endif
