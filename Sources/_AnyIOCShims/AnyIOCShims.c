@@ -1,1 +1,8 @@
-// The C shims are header-only; SwiftPM needs one source file in a C target.
+//===----------------------------------------------------------------------===//
+// AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
+//===----------------------------------------------------------------------===//
+
+#include "AnyIOCShims.h"
+
+// The per-thread record of the schedule-point budget (see the header).
+ANYIO_TLS_MODEL _Thread_local anyio_budget_t anyio_thread_budget = {0, 0, 0};

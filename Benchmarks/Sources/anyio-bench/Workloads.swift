@@ -9,7 +9,8 @@
 //   Channel.swift (W5: channel-c0-1x1, channel-c1-1x1, channel-c1024-1x1, channel-inf-1x1,
 //   channel-c0-4x4, channel-c1024-4x4), Lock.swift (W6 lock, and the variant lock:fast),
 //   ToThread.swift (W7), FileRead.swift (W9 file-read, and the variant file-read:blocking-thread),
-//   BufferedLines.swift (W11).
+//   BufferedLines.swift (W11), Fairness.swift (`fairness`, issue 15: the tick gaps of a sibling
+//   of 8 spinning tasks).
 //
 // Not implemented yet (the library lacks the API; see the sketch at the end of this file):
 //   W8 tcp-echo.
@@ -32,6 +33,7 @@ let workloads: [String: Workload] = [
     "file-read": benchFileRead,
     "file-read:blocking-thread": benchFileReadBlockingThread,
     "buffered-lines": benchBufferedLines,
+    "fairness": benchFairness,
 ]
 
 /// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the

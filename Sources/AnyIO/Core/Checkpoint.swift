@@ -2,10 +2,15 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+import _AnyIOCShims
+
 // The one place that defines a checkpoint. A checkpoint is a *cancel point* (throws
-// `CancellationError` if the running code is cancelled) followed by a *schedule point* (yields to
-// the scheduler). Every `async` API of the library is one (SPEC C8): it calls `throwIfCancelled()`
-// first, then either suspends for real or calls `yieldSchedulePoint()` after its fast path.
+// `CancellationError` if the running code is cancelled) followed by a *schedule point* (lets other
+// tasks run). Every `async` API of the library is one (SPEC C8): it calls `throwIfCancelled()`
+// first, then either suspends for real or, after its fast path, calls `budgetedSchedulePoint()`,
+// which spends one unit of the running task's budget and yields only when the budget is spent.
+// Explicit checkpoints (`LowLevel.checkpoint()`, `sleep(0)`) call `yieldSchedulePoint()`: they
+// always yield.
 
 /// Whether the running code is cancelled, as every library checkpoint sees it (SPEC C1, C2).
 ///
@@ -68,12 +73,58 @@ func throwIfCancelledGettingLogicalTask() throws -> LogicalTask {
     return boundary?.logicalTask ?? currentLogicalTask()
 }
 
-/// A schedule point: yields to the scheduler (and counts it for an active `CheckpointProbe`).
-/// Every yield of the library goes through here.
+/// A schedule point that always yields to the scheduler (and counts it for an active
+/// `CheckpointProbe`): the explicit checkpoints. Every yield of the library goes through here, and
+/// refills the running task's budget.
 @inlinable
 package nonisolated(nonsending) func yieldSchedulePoint() async {
     countSchedulePoint()
     await Task.yield()
+    refillSchedulePointBudget()
+}
+
+/// The schedule point after an operation's fast path (SPEC C8): spends one unit of the running
+/// task's budget, and yields only once the budget is spent (128 operations, or 1 ms of running
+/// since the task last yielded or suspended). See docs/design.md "The schedule-point budget".
+///
+/// Counted as a schedule point by an active `CheckpointProbe` whether or not it yields: it is the
+/// schedule point of the operation, only a cheaper one.
+@inlinable
+package nonisolated(nonsending) func budgetedSchedulePoint() async {
+    countSchedulePoint()
+    if spendSchedulePointBudget() {
+        await Task.yield()
+        refillSchedulePointBudget()
+    }
+}
+
+/// The schedule point of an operation that *takes* something (a lock, a permit, a token), placed
+/// before its fast path: spends one unit of the budget and, once the budget is spent, yields
+/// first and checks for cancellation again. A task whose budget ran out so yields without holding
+/// what it is about to take: yielding while holding a lock would park every task that runs in the
+/// meantime on it, and turn an uncontended loop into a convoy of hand-offs.
+///
+/// - Throws: `CancellationError` if the task was cancelled while it yielded (nothing taken yet).
+@inline(__always)
+package nonisolated(nonsending) func budgetedSchedulePointBeforeTaking() async throws {
+    countSchedulePoint()
+    if spendSchedulePointBudget() {
+        await Task.yield()
+        refillSchedulePointBudget()
+        try throwIfCancelled()
+    }
+}
+
+/// Spends one unit of the running task's budget; true when the caller must yield.
+@usableFromInline
+func spendSchedulePointBudget() -> Bool {
+    anyio_budget_spend()
+}
+
+/// Starts a full budget for the running task: after a yield, or a wait that really suspended.
+@usableFromInline
+func refillSchedulePointBudget() {
+    anyio_budget_refill()
 }
 
 /// `CheckpointProbe.countSchedulePoint()`, callable from inlinable code.

@@ -6,11 +6,14 @@
 ///
 /// A *checkpoint* is where cancellation is delivered and other tasks get to run. Every `async`
 /// API of this library is a checkpoint, also on its fast path (Trio's rule): it checks for
-/// cancellation first and yields at least once.
+/// cancellation first, every time, and is a schedule point under a cooperative budget (a fast
+/// path yields once the running task has done 128 operations or run 1 ms without yielding).
+/// The checkpoints here are explicit: ``checkpoint()`` and ``cancelShieldedCheckpoint()``
+/// always yield.
 ///
 /// - SeeAlso: AnyIO `anyio.lowlevel`.
 public enum LowLevel {
-    /// Checks for cancellation, then yields to the scheduler.
+    /// Checks for cancellation, then yields to the scheduler (always: not under the budget).
     ///
     /// ```swift
     /// for item in items {

@@ -44,7 +44,7 @@ final class SignalReceiverStorage: SignalSubscriber {
         while true {
             switch state.withLock({ $0.receive() }) {
             case .signal(let signal):
-                if !hasWaited { await yieldSchedulePoint() }
+                if !hasWaited { await budgetedSchedulePoint() }
                 return signal
             case .closed:
                 // Woken by `close()`: the scope ended while this iteration waited.

@@ -28,7 +28,7 @@ final class AcceptQueueStorage: Sendable {
             switch state.withLock({ $0.accept() }) {
             case .channel(let accepted, let read):
                 if read { channel.read() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return accepted
             case .fail(let error):
                 throw error

@@ -64,11 +64,11 @@ public final class SocketStream: ByteStream {
     ///   stream was closed, `BrokenResourceError` if the connection broke, `BusyResourceError`
     ///   while another task receives, `InvalidArgumentError` if `maxBytes < 1`, or
     ///   `CancellationError`.
-    public func receive(maxBytes: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try checkMaxBytes(maxBytes, of: "receive(maxBytes:)")
-        return try await receiveGuard.withGuard {
-            try await storage.receive(maxBytes: maxBytes)
-        }
+        try receiveGuard.enter()
+        defer { receiveGuard.leave() }
+        return try await storage.receive(maxBytes: maxBytes)
     }
 
     /// Sends `bytes`, waiting while the connection's outgoing buffers are full.
@@ -81,10 +81,10 @@ public final class SocketStream: ByteStream {
     /// - Throws: `ClosedResourceError` once this stream was closed or ``sendEOF()`` was called,
     ///   `BrokenResourceError` if the connection broke, `BusyResourceError` while another task
     ///   sends, or `CancellationError`.
-    public func send(_ bytes: [UInt8]) async throws {
-        try await sendGuard.withGuard {
-            try await storage.send(bytes)
-        }
+    public nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws {
+        try sendGuard.enter()
+        defer { sendGuard.leave() }
+        try await storage.send(bytes)
     }
 
     /// Half-closes the connection: the peer receives the data sent so far and then the end of

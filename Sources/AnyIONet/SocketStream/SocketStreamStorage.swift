@@ -28,14 +28,14 @@ final class SocketStreamStorage: Sendable {
 
     // MARK: - The stream's side (any task)
 
-    func receive(maxBytes: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try throwIfCancelled()
         var waited = false
         while true {
             switch state.withLock({ $0.receive(maxBytes: maxBytes) }) {
             case .bytes(let bytes, let read):
                 if read { channel.read() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return bytes
             case .fail(let error):
                 throw error
@@ -53,7 +53,7 @@ final class SocketStreamStorage: Sendable {
         }
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws {
         try throwIfCancelled()
         var waited = false
         while true {
@@ -68,7 +68,7 @@ final class SocketStreamStorage: Sendable {
                     let wake = state.withLock { $0.writeCompleted(count: count, error: error) }
                     for waiter in wake { waiter.resume() }
                 }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return
             case .fail(let error):
                 promise.succeed()  // unused
@@ -87,11 +87,11 @@ final class SocketStreamStorage: Sendable {
         }
     }
 
-    func sendEOF() async throws {
+    nonisolated(nonsending) func sendEOF() async throws {
         try throwIfCancelled()
         switch state.withLock({ $0.sendEOF() }) {
         case .none:
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
         case .fail(let error):
             throw error
         case .shutDown(let lastWrite, let wake):

@@ -45,7 +45,7 @@ extension ChildTask {
         try throwIfCancelled()
         switch state.withLock({ $0.outcome.wait() }) {
         case .ready(let result):
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
             return try result.get()
         case .park(let ticket):
             try await park(on: .taskValue) { waiter in

@@ -56,9 +56,15 @@ nonisolated(nonsending) private func parkMarked(
     _ park: (ParkedContinuation<Void, any Error>) -> ParkOutcome<ParkedContinuation<Void, any Error>>,
     cancel: @Sendable () -> ParkedContinuation<Void, any Error>?
 ) async throws {
+    // Whether the task really parked (then it gave up its thread, and its schedule-point budget
+    // starts full when it resumes), or was resumed before it suspended.
+    var parked = false
+    defer { if parked { refillSchedulePointBudget() } }
     try await withTaskCancellationHandler {
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            park(ParkedContinuation(continuation, mark)).settle()
+            let outcome = park(ParkedContinuation(continuation, mark))
+            if case .parked = outcome { parked = true }
+            outcome.settle()
         }
     } onCancel: {
         cancel()?.resume(throwing: CancellationError())

@@ -55,7 +55,7 @@ public final class BufferedByteReceiveStream: ByteReceiveStream {
     /// - Throws: ``EndOfStreamError`` when the buffer is empty and the wrapped stream ended;
     ///   ``ClosedResourceError`` after ``close()``; ``BusyResourceError``;
     ///   ``InvalidArgumentError`` if `maxBytes < 1`; what the wrapped stream throws.
-    public func receive(maxBytes: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try await receiver.receive(maxBytes: maxBytes)
     }
 
@@ -66,7 +66,7 @@ public final class BufferedByteReceiveStream: ByteReceiveStream {
     /// - Throws: ``IncompleteReadError`` if the stream ends first (the bytes that arrived stay in
     ///   ``buffer``); ``InvalidArgumentError`` if `count` is negative; ``ClosedResourceError``;
     ///   ``BusyResourceError``; what the wrapped stream throws.
-    public func receiveExactly(_ count: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receiveExactly(_ count: Int) async throws -> [UInt8] {
         try await receiver.receiveExactly(count)
     }
 
@@ -80,7 +80,7 @@ public final class BufferedByteReceiveStream: ByteReceiveStream {
     ///   delimiter; ``IncompleteReadError`` if the stream ends first (in both cases the bytes stay
     ///   in ``buffer``); ``InvalidArgumentError`` for an empty delimiter or `maxBytes < 1`;
     ///   ``ClosedResourceError``; ``BusyResourceError``; what the wrapped stream throws.
-    public func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
         try await receiver.receiveUntil(delimiter, maxBytes: maxBytes)
     }
 

@@ -51,7 +51,7 @@ public final class BufferedByteStream: ByteStream {
     /// - Parameter maxBytes: The most bytes to return; at least 1.
     /// - Returns: Between 1 and `maxBytes` bytes.
     /// - Throws: What ``BufferedByteReceiveStream/receive(maxBytes:)`` throws.
-    public func receive(maxBytes: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try await receiver.receive(maxBytes: maxBytes)
     }
 
@@ -60,7 +60,7 @@ public final class BufferedByteStream: ByteStream {
     /// - Parameter count: How many bytes.
     /// - Returns: `count` bytes.
     /// - Throws: What ``BufferedByteReceiveStream/receiveExactly(_:)`` throws.
-    public func receiveExactly(_ count: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receiveExactly(_ count: Int) async throws -> [UInt8] {
         try await receiver.receiveExactly(count)
     }
 
@@ -72,7 +72,7 @@ public final class BufferedByteStream: ByteStream {
     ///   - maxBytes: The most bytes to gather while looking for the delimiter.
     /// - Returns: The bytes before the delimiter.
     /// - Throws: What ``BufferedByteReceiveStream/receiveUntil(_:maxBytes:)`` throws.
-    public func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
+    public nonisolated(nonsending) func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
         try await receiver.receiveUntil(delimiter, maxBytes: maxBytes)
     }
 

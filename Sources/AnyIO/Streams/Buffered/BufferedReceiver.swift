@@ -32,7 +32,7 @@ final class BufferedReceiver: Sendable {
         state.withLock { $0.buffer.append(bytes) }
     }
 
-    func close() async {
+    nonisolated(nonsending) func close() async {
         state.withLock { $0.isClosed = true }
         await inner.close()
     }
@@ -47,7 +47,7 @@ final class BufferedReceiver: Sendable {
 
     /// Receives from the inner stream and appends to the buffer; throws
     /// ``IncompleteReadError`` at the end of the stream.
-    private func fill(asking maxBytes: Int) async throws {
+    private nonisolated(nonsending) func fill(asking maxBytes: Int) async throws {
         let chunk: [UInt8]
         do {
             chunk = try await inner.receive(maxBytes: maxBytes)
@@ -62,75 +62,75 @@ final class BufferedReceiver: Sendable {
         }
     }
 
-    func receive(maxBytes: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try checkMaxBytes(maxBytes, of: "receive(maxBytes:)")
-        return try await receiveGuard.withGuard {
-            try throwIfCancelled()
-            if let bytes = try takeBuffered(maxBytes) {
-                await yieldSchedulePoint()
-                return bytes
-            }
-            return try await inner.receive(maxBytes: maxBytes)
+        try receiveGuard.enter()
+        defer { receiveGuard.leave() }
+        try throwIfCancelled()
+        if let bytes = try takeBuffered(maxBytes) {
+            await budgetedSchedulePoint()
+            return bytes
         }
+        return try await inner.receive(maxBytes: maxBytes)
     }
 
-    func receiveExactly(_ count: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) func receiveExactly(_ count: Int) async throws -> [UInt8] {
         guard count >= 0 else {
             throw InvalidArgumentError(
                 "receiveExactly(_:): the count must not be negative, got \(count)"
             )
         }
-        return try await receiveGuard.withGuard {
-            try throwIfCancelled()
-            var suspended = false
-            while true {
-                let taken: [UInt8]? = try state.withLock { state in
-                    if state.isClosed { throw ClosedResourceError() }
-                    return state.buffer.count >= count ? state.buffer.take(count) : nil
-                }
-                if let taken {
-                    if !suspended { await yieldSchedulePoint() }
-                    return taken
-                }
-                let remaining = count - state.withLock { $0.buffer.count }
-                try await fill(asking: remaining)
-                suspended = true
+        try receiveGuard.enter()
+        defer { receiveGuard.leave() }
+        try throwIfCancelled()
+        var suspended = false
+        while true {
+            let taken: [UInt8]? = try state.withLock { state in
+                if state.isClosed { throw ClosedResourceError() }
+                return state.buffer.count >= count ? state.buffer.take(count) : nil
             }
+            if let taken {
+                if !suspended { await budgetedSchedulePoint() }
+                return taken
+            }
+            let remaining = count - state.withLock { $0.buffer.count }
+            try await fill(asking: remaining)
+            suspended = true
         }
     }
 
-    func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) func receiveUntil(_ delimiter: [UInt8], maxBytes: Int) async throws -> [UInt8] {
         guard !delimiter.isEmpty else {
             throw InvalidArgumentError(
                 "receiveUntil(_:maxBytes:): the delimiter is empty; pass at least one byte to look for"
             )
         }
         try checkMaxBytes(maxBytes, of: "receiveUntil(_:maxBytes:)")
-        return try await receiveGuard.withGuard {
-            try throwIfCancelled()
-            var suspended = false
-            // Where the search resumes: the delimiter cannot start before this offset, because
-            // the bytes before it were searched already.
-            var searchFrom = 0
-            while true {
-                let found: [UInt8]? = try state.withLock { state in
-                    if state.isClosed { throw ClosedResourceError() }
-                    if let index = state.buffer.firstIndex(of: delimiter, from: searchFrom) {
-                        let line = state.buffer.take(index)
-                        state.buffer.drop(delimiter.count)
-                        return line
-                    }
-                    if state.buffer.count >= maxBytes { throw DelimiterNotFoundError(maxBytes: maxBytes) }
-                    searchFrom = Swift.max(state.buffer.count - delimiter.count + 1, 0)
-                    return nil
+        try receiveGuard.enter()
+        defer { receiveGuard.leave() }
+        try throwIfCancelled()
+        var suspended = false
+        // Where the search resumes: the delimiter cannot start before this offset, because
+        // the bytes before it were searched already.
+        var searchFrom = 0
+        while true {
+            let found: [UInt8]? = try state.withLock { state in
+                if state.isClosed { throw ClosedResourceError() }
+                if let index = state.buffer.firstIndex(of: delimiter, from: searchFrom) {
+                    let line = state.buffer.take(index)
+                    state.buffer.drop(delimiter.count)
+                    return line
                 }
-                if let found {
-                    if !suspended { await yieldSchedulePoint() }
-                    return found
-                }
-                try await fill(asking: defaultReceiveSize)
-                suspended = true
+                if state.buffer.count >= maxBytes { throw DelimiterNotFoundError(maxBytes: maxBytes) }
+                searchFrom = Swift.max(state.buffer.count - delimiter.count + 1, 0)
+                return nil
             }
+            if let found {
+                if !suspended { await budgetedSchedulePoint() }
+                return found
+            }
+            try await fill(asking: defaultReceiveSize)
+            suspended = true
         }
     }
 }

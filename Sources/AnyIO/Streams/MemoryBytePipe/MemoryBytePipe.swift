@@ -28,7 +28,7 @@ package final class MemoryBytePipe: Sendable {
     /// How many bytes are buffered.
     package var bufferedCount: Int { state.withLock { $0.bufferedCount } }
 
-    package func receive(maxBytes: Int) async throws -> [UInt8] {
+    package nonisolated(nonsending) func receive(maxBytes: Int) async throws -> [UInt8] {
         try checkMaxBytes(maxBytes, of: "receive(maxBytes:)")
         try throwIfCancelled()
         var waited = false
@@ -36,7 +36,7 @@ package final class MemoryBytePipe: Sendable {
             switch state.withLock({ $0.receive(maxBytes: maxBytes) }) {
             case .bytes(let bytes, let wake):
                 for waiter in wake { waiter.resume() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return bytes
             case .fail(let error):
                 throw error
@@ -51,7 +51,7 @@ package final class MemoryBytePipe: Sendable {
         }
     }
 
-    package func send(_ bytes: [UInt8]) async throws {
+    package nonisolated(nonsending) func send(_ bytes: [UInt8]) async throws {
         try throwIfCancelled()
         var rest = bytes[...]
         var waited = false
@@ -59,7 +59,7 @@ package final class MemoryBytePipe: Sendable {
             switch state.withLock({ $0.send(&rest) }) {
             case .done(let wake):
                 for waiter in wake { waiter.resume() }
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return
             case .fail(let error):
                 throw error

@@ -67,7 +67,7 @@ public final class MemoryObjectReceiveStream<T: Sendable>: Sendable {
     ///   endpoint was closed.
     /// - SeeAlso: AnyIO `MemoryObjectReceiveStream.receive()`.
     @inlinable
-    public func receive() async throws -> T {
+    public nonisolated(nonsending) func receive() async throws -> T {
         try await storage.receive(endpointIsClosed: isClosed)
     }
 

@@ -69,7 +69,7 @@ public final class MemoryObjectSendStream<T: Sendable>: Sendable {
     ///   is then dropped).
     /// - SeeAlso: AnyIO `MemoryObjectSendStream.send()`.
     @inlinable
-    public func send(_ item: T) async throws {
+    public nonisolated(nonsending) func send(_ item: T) async throws {
         try await storage.send(item, endpointIsClosed: isClosed)
     }
 

@@ -41,7 +41,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// throw any more). A send that has to wait and is first in line yields once and retries
     /// before it queues (see the state machine); that yield is its schedule point.
     @inlinable
-    func send(_ item: Element, endpointIsClosed: @autoclosure () -> Bool) async throws {
+    nonisolated(nonsending) func send(_ item: Element, endpointIsClosed: @autoclosure () -> Bool) async throws {
         try memoryObjectStreamThrowIfCancelled()
         if endpointIsClosed() { throw ClosedResourceError() }
         var action = state.withLock { $0.send(item, policy: .yieldingFirst) }
@@ -67,7 +67,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             fatalError("AnyIO: memory object stream returned would-block to a send that may queue")
         }
         // Sent without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await yieldSchedulePoint() }
+        if !yielded { await budgetedSchedulePoint() }
     }
 
     /// `trySend`: synchronous, never a checkpoint. Returns false if the send would block.
@@ -91,7 +91,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// Waits in the queue under `ticket` (the item is already there) until a receiver takes the
     /// item, the last receive endpoint closes, or the caller is cancelled.
     @inlinable
-    func waitToSend(_ ticket: QueueTicket) async throws {
+    nonisolated(nonsending) func waitToSend(_ ticket: QueueTicket) async throws {
         var completedBeforeSuspending = false
         let mark = WaitMark.begin(.streamSend)
         try await withTaskCancellationHandler {
@@ -117,7 +117,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Taken before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await yieldSchedulePoint() }
+        if completedBeforeSuspending { await budgetedSchedulePoint() }
     }
 
     // MARK: - Receive
@@ -127,7 +127,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// to wait and is first in line yields once and retries before it queues (see the state
     /// machine); that yield is its schedule point.
     @inlinable
-    func receive(endpointIsClosed: @autoclosure () -> Bool) async throws -> Element {
+    nonisolated(nonsending) func receive(endpointIsClosed: @autoclosure () -> Bool) async throws -> Element {
         try memoryObjectStreamThrowIfCancelled()
         if endpointIsClosed() { throw ClosedResourceError() }
         var action = state.withLock { $0.receive(policy: .yieldingFirst) }
@@ -155,7 +155,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             fatalError("AnyIO: memory object stream returned would-block to a receive that may queue")
         }
         // Received without waiting: the schedule point, unless the retry above already yielded.
-        if !yielded { await yieldSchedulePoint() }
+        if !yielded { await budgetedSchedulePoint() }
         return item
     }
 
@@ -180,7 +180,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
     /// Waits in the queue under `ticket` until a sender hands over an item, the last send endpoint
     /// closes, or the caller is cancelled.
     @inlinable
-    func waitToReceive(_ ticket: QueueTicket) async throws -> Element {
+    nonisolated(nonsending) func waitToReceive(_ ticket: QueueTicket) async throws -> Element {
         var completedBeforeSuspending = false
         let mark = WaitMark.begin(.streamReceive)
         let item = try await withTaskCancellationHandler {
@@ -206,7 +206,7 @@ final class MemoryObjectStreamStorage<Element: Sendable>: Sendable {
             }
         }
         // Handed an item before we suspended: we never gave up the thread, so yield now (shielded).
-        if completedBeforeSuspending { await yieldSchedulePoint() }
+        if completedBeforeSuspending { await budgetedSchedulePoint() }
         return item
     }
 

@@ -61,11 +61,11 @@ final class CapacityLimiterStorage: Sendable {
 
     nonisolated(nonsending) func acquire(_ borrower: Borrower) async throws {
         try throwIfCancelled()
+        // The schedule point, before a token is taken (see `budgetedSchedulePointBeforeTaking`).
+        try await budgetedSchedulePointBeforeTaking()
         switch state.withLock({ $0.acquire(borrower: borrower) }) {
         case .acquired:
-            // Fast path: still a schedule point, and cancel-shielded — the token is held, so the
-            // call must return normally.
-            await yieldSchedulePoint()
+            break
         case .alreadyBorrowing:
             throw AlreadyBorrowingError(borrower: borrower.description)
         case .park(let ticket):

@@ -24,7 +24,7 @@ final class EventStorage: Sendable {
         try throwIfCancelled()
         switch state.withLock({ $0.wait() }) {
         case .ready:
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
         case .park(let ticket):
             try await park(on: .event) { waiter in
                 state.withLock { $0.park(ticket, waiter) }

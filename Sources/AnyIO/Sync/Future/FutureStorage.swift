@@ -48,7 +48,7 @@ final class FutureStorage<Value: Sendable>: Sendable {
         try throwIfCancelled()
         switch state.withLock({ $0.wait() }) {
         case .ready:
-            await yieldSchedulePoint()
+            await budgetedSchedulePoint()
         case .park(let ticket):
             try await park(on: .future) { waiter in
                 state.withLock { $0.park(ticket, waiter) }

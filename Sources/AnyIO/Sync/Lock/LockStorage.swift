@@ -35,12 +35,12 @@ final class LockStorage: HeldResource, BlockingResource {
 
     nonisolated(nonsending) func acquire() async throws {
         let caller = try throwIfCancelledGettingLogicalTask()
+        // The schedule point, before the lock is taken (see `budgetedSchedulePointBeforeTaking`),
+        // unless the caller asked for AnyIO's fast path.
+        if !fastAcquire { try await budgetedSchedulePointBeforeTaking() }
         switch state.withLock({ $0.acquire(caller) }) {
         case .acquired:
             caller.child?.holdResource(self)
-            // A schedule point (cancel-shielded: the lock is ours now), unless the caller asked
-            // for AnyIO's fast path.
-            if !fastAcquire { await yieldSchedulePoint() }
         case .park(let ticket):
             // Named in the task tree while it waits (`blockingDescription`).
             caller.child?.setBlockedOn(self)

@@ -34,11 +34,12 @@ final class SemaphoreStorage: Sendable {
 
     nonisolated(nonsending) func acquire() async throws {
         try throwIfCancelled()
+        // The schedule point, before a permit is taken (see `budgetedSchedulePointBeforeTaking`),
+        // unless the caller asked for AnyIO's fast path.
+        if !fastAcquire { try await budgetedSchedulePointBeforeTaking() }
         switch state.withLock({ $0.acquire() }) {
         case .acquired:
-            // Fast path: still a schedule point unless `fastAcquire`, and cancel-shielded — the
-            // permit is held, so the call must return normally.
-            if !fastAcquire { await yieldSchedulePoint() }
+            break
         case .park(let ticket):
             try await park(on: .semaphore) { waiter in
                 state.withLock { $0.park(ticket, waiter) }
