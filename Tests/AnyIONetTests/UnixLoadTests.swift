@@ -71,6 +71,6 @@ struct UnixLoadTests {
             nursery.cancel(reason: "done")
         }
         // The listener and every accepted socket carry the path; all are closed by now.
-        #expect(socketsBound(to: path) == 0)
+        #expect(try await eventually { socketsBound(to: path) == 0 })
     }
 }

@@ -67,3 +67,15 @@ func socketsBound(to path: String) -> Int {
     let table = readAll(fd)
     return table.split(separator: "\n").filter { $0.hasSuffix(" " + path) }.count
 }
+
+/// Whether `condition` holds within a few seconds (polled every 10 ms). For "this socket is gone"
+/// checks: while another test spawns a process (the Python peers), the child holds copies of
+/// every descriptor between its fork and its exec (close-on-exec closes them only then), so a
+/// closed socket can linger in /proc/net for a moment.
+func eventually(_ condition: () -> Bool) async throws -> Bool {
+    for _ in 0..<300 {
+        if condition() { return true }
+        try await sleep(for: .milliseconds(10))
+    }
+    return condition()
+}

@@ -90,7 +90,7 @@ final class DatagramCore: Sendable {
                     throw SocketError(code: code, operation: "send \(data.count) bytes", address: display())
                 }
                 if sent {
-                    if !waited { await yieldSchedulePoint() }
+                    if !waited { await budgetedSchedulePoint() }
                     return
                 }
                 if pollsPeerQueue {

@@ -106,7 +106,7 @@ final class SocketDescriptor: Sendable {
         var waited = false
         while true {
             if let result = try withDescriptor(attempt) {
-                if !waited { await yieldSchedulePoint() }
+                if !waited { await budgetedSchedulePoint() }
                 return result
             }
             setCurrentTaskBlockedOn(SocketWaitSite(description: site()))

@@ -148,7 +148,7 @@ public final class UNIXSocketStream: ByteStream {
         } else if socket.isClosed {
             throw ClosedResourceError()
         }
-        await yieldSchedulePoint()
+        await budgetedSchedulePoint()
     }
 
     /// Sends `message` together with open file descriptors (`SCM_RIGHTS`).
