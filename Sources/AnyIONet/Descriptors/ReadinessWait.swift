@@ -47,7 +47,7 @@ final class ReadinessWait: Sendable {
         let ticket: WaitQueue<Waiter, Void>.Ticket
         /// How the wait ended; set once, by the first of the three causes.
         var outcome: Outcome?
-        /// The Dispatch source, from `start()` on.
+        /// The Dispatch source, from `start()` until its cancellation handler ran.
         var source: SourceBox?
     }
 
@@ -111,6 +111,9 @@ final class ReadinessWait: Sendable {
             // Cancelled: the waiter's cancellation handler asked for this.
             case .cancelled?: error = CancellationError()
             }
+            // Dispatch no longer needs the source: drop our reference, which breaks the cycle
+            // source → handlers → self → source whatever Dispatch does with the handlers.
+            state.source = nil
             return (state.waiters.unparkAll(failing: error), error)
         }
         for waiter in waiters {
