@@ -11,7 +11,7 @@ import Testing
 #if ANYIO_TSAN
 private let bulkBytes = 256 << 10
 #else
-private let bulkBytes = 4 << 20
+private let bulkBytes = 1 << 20
 #endif
 
 @Suite("Unix stream sockets", .timeLimit(.minutes(3)), .anyIO(timeLimit: .seconds(120)))
