@@ -25,8 +25,9 @@ import Darwin
 /// ```
 ///
 /// With `localHost == nil` it listens on every address family the host has (the IPv6 and IPv4
-/// wildcard addresses, the IPv6 socket with `IPV6_V6ONLY`); with `localPort: 0` all of its
-/// sockets share one ephemeral port (picked by the first, retried on a collision). Accepted
+/// wildcard addresses, the IPv6 socket with `IPV6_V6ONLY`); a host name listens on every address
+/// it resolves to (`"localhost"`: `127.0.0.1` and `::1` where both exist); with `localPort: 0`
+/// all of its sockets share one ephemeral port (picked by the first, retried on a collision). Accepted
 /// connections have TCP_NODELAY on.
 ///
 /// - Parameters:
@@ -56,7 +57,12 @@ public func makeTCPListener(
 
     var hosts: [String] = []
     if let localHost {
-        hosts = [localHost]
+        if (try? SocketAddress(ipAddress: localHost, port: 0)) != nil {
+            hosts = [localHost]
+        } else {
+            // A name: listen on every address it resolves to (as AnyIO does).
+            hosts = try await getAddrInfo(localHost, port: 0, family: family).map(\.host)
+        }
     } else {
         if family == nil || family == .ipv6 { hosts.append("::") }
         if family == nil || family == .ipv4 { hosts.append("0.0.0.0") }
@@ -75,8 +81,9 @@ public func makeTCPListener(
                     let listener = try await bindTCPListener(address, options: options)
                     listeners.append(listener)
                     if port == 0 { port = try listener.extra(SocketAttribute.localPort) }
-                } catch where localHost == nil && host == "::" && !isAddressInUse(error) {
-                    // No IPv6 on this host: listen on the other families only.
+                } catch where hosts.count > 1 && host.contains(":") && !isAddressInUse(error) {
+                    // No IPv6 on this host (the wildcard `::`, or a name's IPv6 address): listen
+                    // on the other addresses only.
                     continue
                 }
             }

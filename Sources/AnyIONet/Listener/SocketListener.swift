@@ -8,31 +8,34 @@ import NIOCore
 /// A listening socket: accepts connections as streams of type `Stream`.
 ///
 /// Made by ``makeTCPListener(localHost:localPort:family:backlog:reusePort:)`` (inside a
-/// ``MultiListener``). Accepted connections wait in a small bounded queue; while it is full the
-/// socket stops accepting and new connections wait in the kernel's backlog, so a slow server
-/// applies back-pressure.
+/// ``MultiListener``) and ``makeUnixListener(path:mode:backlog:)``. A TCP listener's accepted
+/// connections wait in a small bounded queue; while it is full the socket stops accepting and new
+/// connections wait in the kernel's backlog, so a slow server applies back-pressure. A Unix
+/// listener accepts only when ``accept()`` is called.
 ///
-/// Answers ``SocketAttribute/family``, ``SocketAttribute/localAddress`` and
+/// Answers ``SocketAttribute/family``, ``SocketAttribute/localAddress`` and (TCP)
 /// ``SocketAttribute/localPort`` through `extra(_:)`.
 ///
 /// - SeeAlso: AnyIO `SocketListener`, `TCPListener`.
 public final class SocketListener<Stream: AsyncResource>: Listener {
-    private let storage: AcceptQueueStorage
-    private let makeStream: @Sendable (any Channel) async throws -> Stream
+    private let socket: any ListeningSocket<Stream>
     private let attributes: TypedAttributeSet
     private let acceptGuard = ResourceGuard(action: "accepting on")
 
-    init(storage: AcceptQueueStorage, makeStream: @escaping @Sendable (any Channel) async throws -> Stream) {
-        self.storage = storage
-        self.makeStream = makeStream
+    init(socket: any ListeningSocket<Stream>, attributes: TypedAttributeSet) {
+        self.socket = socket
+        self.attributes = attributes
+    }
+
+    convenience init(storage: AcceptQueueStorage, makeStream: @escaping @Sendable (any Channel) async throws -> Stream) {
         var attributes = TypedAttributeSet()
         attributes.addSocketAttributes(local: storage.channel.localAddress, remote: nil)
-        self.attributes = attributes
+        self.init(socket: TCPListeningSocket(storage: storage, makeStream: makeStream), attributes: attributes)
     }
 
     deinit {
         // Safety net only: close listeners with `close()`.
-        storage.closeNow()
+        socket.closeNow()
     }
 
     /// Waits for the next connection and returns it as a stream.
@@ -45,15 +48,7 @@ public final class SocketListener<Stream: AsyncResource>: Listener {
     /// - SeeAlso: AnyIO `SocketListener.accept()`.
     public func accept() async throws -> Stream {
         try await acceptGuard.withGuard {
-            while true {
-                let channel = try await storage.accept()
-                do {
-                    return try await makeStream(channel)
-                } catch {
-                    // The connection closed before it could be set up: take the next one.
-                    channel.close(promise: nil)
-                }
-            }
+            try await socket.accept()
         }
     }
 
@@ -96,7 +91,7 @@ public final class SocketListener<Stream: AsyncResource>: Listener {
     /// Stops listening (IO3): a task blocked in ``accept()`` wakes with `ClosedResourceError`,
     /// and connections accepted but not yet taken are closed. Calling it again does nothing.
     public func close() async {
-        await storage.close()
+        await socket.close()
     }
 
     /// Looks up a typed attribute: ``SocketAttribute/family``, ``SocketAttribute/localAddress``,

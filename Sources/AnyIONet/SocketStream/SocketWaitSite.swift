@@ -13,6 +13,11 @@ final class SocketWaitSite: BlockingResource {
     /// - Parameters:
     ///   - operation: `receive`, `send`, `accept`.
     ///   - channel: The socket's channel.
+    /// A site described in full: `receive on unix /tmp/app.sock`.
+    init(description: String) {
+        blockingDescription = description
+    }
+
     init(_ operation: String, on channel: any Channel) {
         let local = channel.localAddress?.displayString ?? "?"
         if let remote = channel.remoteAddress {

@@ -17,6 +17,7 @@ package enum WaitKind: UInt8, Sendable {
     case signal
     case socketReceive, socketSend, socketAccept, socketConnect
     case processExit, processReceive, processSend
+    case descriptorReadable, descriptorWritable
 
     /// The operation, as the task tree names it.
     var operation: String {
@@ -46,6 +47,8 @@ package enum WaitKind: UInt8, Sendable {
         case .processExit: return "ChildProcess.wait()"
         case .processReceive: return "receive(maxBytes:) (waiting for output of a child process)"
         case .processSend: return "send(_:) (waiting for a child process to read its input)"
+        case .descriptorReadable: return "waitReadable(_:) (waiting for the descriptor to become readable)"
+        case .descriptorWritable: return "waitWritable(_:) (waiting for the descriptor to become writable)"
         }
     }
 }
