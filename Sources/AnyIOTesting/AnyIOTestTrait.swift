@@ -71,7 +71,7 @@ public struct AnyIOTestTrait: TestTrait, SuiteTrait, TestScoping {
 ///
 /// Invariant: the child's Swift task is awaited to its end before `withoutActuallyEscaping`
 /// ends, so the non-escaping closure is released by then.
-private func runAsLibraryTask(name: String, _ function: @Sendable () async throws -> Void) async throws {
+func runAsLibraryTask(name: String, _ function: @Sendable () async throws -> Void) async throws {
     try await withoutActuallyEscaping(function) { function in
         var bodyTask: Task<Void, Never>?
         let result: Result<Void, any Error>

@@ -192,7 +192,8 @@ extension MockClock: CustomStringConvertible {
 /// }
 /// ```
 ///
-/// Autojump watches the tasks the library started (see `waitAllTasksBlocked()`); the task that
+/// Autojump watches the tasks the library started inside `body` (see `waitAllTasksBlocked()`,
+/// which inside `body` also looks at these tasks only, unless a test's tags them already); the task that
 /// calls this function is not one of them unless it is a nursery child, so keep a body that
 /// does work of its own between timeouts inside a nursery (the trait runs the test so).
 ///
@@ -208,11 +209,15 @@ public func withMockClock<T>(
     _ body: () async throws -> T
 ) async throws -> T {
     let engine = clock.engine
-    let tag = TaskTreeTag.current
+    // The run is the task tree under the current tag (a test's), or under a new one: autojump
+    // looks at these tasks only, not at everything else in the process.
+    let tag = TaskTreeTag.current ?? TaskTreeTag()
     let driver = Task.detached { await engine.drive(tag: tag) }
     let result: Result<T, any Error>
     do {
-        result = .success(try await RunClock.withClock(engine, isolation: isolation, body))
+        result = .success(try await TaskTreeTag.$current.withValue(tag, operation: {
+            try await RunClock.withClock(engine, isolation: isolation, body)
+        }, isolation: isolation))
     } catch {
         result = .failure(error)
     }

@@ -215,7 +215,7 @@ package final class VirtualClock: Sendable {
             state.nextID &+= 1
             return id
         }
-        let mark = WaitMark.begin(.sleep)
+        let mark = WaitMark.begin(.virtualSleep)
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let parked = ParkedContinuation(continuation, mark)
