@@ -353,10 +353,12 @@ package final class VirtualClock: Sendable {
 /// path: one task-local read per sleep or deadline, nothing on checkpoints).
 ///
 /// This is the hook for every timeout of the library, also outside the core (Happy Eyeballs
-/// delays, TLS handshake timeouts, a process's termination grace period): use ``RunClock/now``
-/// for the current instant, ``RunClock/sleep(until:)`` (or the public `sleep(for:)`,
+/// delays, TLS handshake timeouts, a process's termination grace period): use `RunClock.now`
+/// for the current instant, `RunClock.sleep(until:)` (or the public `sleep(for:)`,
 /// `moveOnAfter`, `failAfter`, which already do) to wait, and never `ContinuousClock.now` or
-/// `Task.sleep` directly, so that tests on a `MockClock` see them.
+/// `Task.sleep` directly, so that tests on a `MockClock` see them. Wrap a wait on real work that
+/// parks like a primitive (a connect, a handshake) in `RunClock.withClockHeld` so that an
+/// autojump does not fire a timeout while the work is in flight.
 package enum RunClock {
     /// The virtual clock bound to the running task tree, if any.
     @TaskLocal package static var current: VirtualClock?
@@ -376,6 +378,19 @@ package enum RunClock {
         } else {
             try await Task.sleep(until: deadline, clock: .continuous)
         }
+    }
+
+    /// Holds the run's virtual clock against autojump while `body` runs: for waits on real work
+    /// that the task tree would show as blocked (name resolution and connecting in SwiftNIO, a
+    /// TLS handshake with a real peer). Without a virtual clock it costs a task-local read.
+    package static func withClockHeld<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        guard let clock = current else { return try await body() }
+        clock.threadCallBegan()
+        defer { clock.threadCallEnded() }
+        return try await body()
     }
 
     /// Runs `body` with `clock` as the run's clock (task-local: inherited by every task the body
