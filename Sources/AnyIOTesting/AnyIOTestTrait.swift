@@ -147,7 +147,7 @@ extension Trait where Self == AnyIOTestTrait {
     /// @Test(.anyIO(clock: .mock(autojump: .zero)))
     /// func timesOut() async throws {
     ///     await #expect(throws: TimeoutError.self) {
-    ///         try await failAfter(.seconds(3600)) { _ in try await sleepForever() }
+    ///         try await failAfter(.seconds(3600)) { _ -> Void in try await sleepForever() }
     ///     }
     /// }
     /// ```

@@ -30,7 +30,7 @@ package import AnyIO
 /// @Test(.anyIO(clock: .mock(autojump: .zero)))
 /// func givesUp() async throws {
 ///     await #expect(throws: TimeoutError.self) {
-///         try await failAfter(.seconds(3600)) { _ in try await sleepForever() }
+///         try await failAfter(.seconds(3600)) { _ -> Void in try await sleepForever() }
 ///     }   // in well under a second of real time
 /// }
 ///
@@ -203,6 +203,7 @@ extension MockClock: CustomStringConvertible {
 ///   - body: The code to run on virtual time.
 /// - Returns: What `body` returns.
 /// - Throws: What `body` throws.
+@discardableResult
 public func withMockClock<T>(
     _ clock: MockClock = MockClock(),
     isolation: isolated (any Actor)? = #isolation,
