@@ -189,7 +189,9 @@ struct MockClockTests {
             #expect(currentTime() == virtualStart + .seconds(10 * i))
             virtualStart = currentTime()
         }
-        #expect(ContinuousClock.now - realStart < .seconds(1))
+        // Trio asserts under a second; unloaded this takes milliseconds, but the suite runs
+        // beside stress tests that can keep the cooperative pool busy for a while.
+        #expect(ContinuousClock.now - realStart < .seconds(5))
 
         // waitAllTasksBlocked returns before a 20 ms threshold jumps anything.
         clock.autojumpThreshold = .milliseconds(20)
@@ -226,7 +228,7 @@ struct MockClockTests {
         try await withMockClock(clock) {
             try await sleep(for: .seconds(10_000))
         }
-        #expect(ContinuousClock.now - realStart < .seconds(1))
+        #expect(ContinuousClock.now - realStart < .seconds(5))  // milliseconds when not loaded
         #expect(clock.now - MockClock.initialInstant == .seconds(10_000))
     }
     // trio: src/trio/_core/_tests/test_mock_clock.py::test_mock_clock_autojump_preset

@@ -275,61 +275,59 @@ package final class VirtualClock: Sendable {
 
     // MARK: - Driving: rate and autojump
 
-    /// Runs until cancelled: fires entries as time passes at a non-zero rate, and autojumps when
-    /// every task under `tag` (every library task when `nil`) has been blocked for the threshold
-    /// of real time while no worker-thread call ran.
+    /// The shortest pause between two looks of the driver.
+    static let minimumPause = Duration.microseconds(50)
+
+    /// What the driver remembers between its looks (`driverStep`).
+    struct DriverLook {
+        /// The first look of the current idle period: when, the waits it saw, the generation.
+        var idle: (since: ContinuousClock.Instant, waits: [UInt64: UInt64], generation: UInt64)?
+        /// The pause after a look that found something running; backs off up to 1 ms.
+        var pause = VirtualClock.minimumPause
+    }
+
+    /// One look of the driver (`VirtualClockDriver`): fires what a non-zero rate made due, and
+    /// autojumps when every task under `tag` (every library task when `nil`) has been blocked for
+    /// the threshold of real time while no worker-thread call ran. Returns how long to wait
+    /// before the next look.
     ///
-    /// "Blocked" is `waitAllTasksBlocked()`'s: two looks at the task tree, one threshold (at
-    /// least a short pause) apart, that find every task in the same numbered wait, with the
+    /// "Blocked" is `waitAllTasksBlocked()`'s: two looks at the task tree, one threshold (and at
+    /// least `minimumPause`) apart, that find every task in the same numbered wait, with the
     /// clock's `generation` unchanged in between and no thread call running. A task inside
     /// `waitAllTasksBlocked()` itself is running, so that call wins over an autojump (Trio's rule).
-    package func drive(tag: TaskTreeTag?) async {
-        let minimumPause = Duration.microseconds(50)
-        var pause = minimumPause
-        /// The first look of the current idle period.
-        var idle: (since: ContinuousClock.Instant, waits: [UInt64: UInt64], generation: UInt64)?
-        while !Task.isCancelled {
-            fireDue()
-            let (threshold, hasPending, threadCalls, generation, rate) = state.withLock {
-                ($0.autojumpThreshold, !$0.pending.isEmpty, $0.threadCalls, $0.generation, $0.rate)
-            }
-            var nextPause = Duration.milliseconds(5)
-            if let threshold, hasPending, threadCalls == 0,
-               let waits = blockedWaits(excluding: nil, tag: tag) {
-                let real = ContinuousClock.now
-                if let first = idle, first.waits == waits, first.generation == generation {
-                    let idleFor = real - first.since
-                    if idleFor >= threshold, idleFor >= minimumPause {
-                        if autojump(ifGeneration: generation) {
-                            idle = nil
-                            pause = minimumPause
-                            continue
-                        }
-                        idle = nil
-                    } else {
-                        nextPause = max(minimumPause, min(threshold - idleFor, .milliseconds(5)))
-                    }
-                } else {
-                    idle = (real, waits, generation)
-                    pause = minimumPause
-                    nextPause = max(minimumPause, min(threshold, .milliseconds(5)))
-                }
-            } else if threshold != nil {
-                // Something runs: look again soon, backing off up to a millisecond.
-                idle = nil
-                nextPause = pause
-                pause = min(pause * 2, .milliseconds(1))
-            }
-            if rate > 0, let earliest = state.withLock({ $0.earliest }) {
-                let realWait = (earliest - now) / rate
-                nextPause = max(.zero, min(nextPause, realWait))
-            }
-            do {
-                try await Task.sleep(for: nextPause)
-            } catch {
-                return
-            }
+    func driverStep(tag: TaskTreeTag?, _ look: inout DriverLook) -> Duration {
+        fireDue()
+        let (threshold, hasPending, threadCalls, generation, rate) = state.withLock {
+            ($0.autojumpThreshold, !$0.pending.isEmpty, $0.threadCalls, $0.generation, $0.rate)
         }
+        var nextPause = Duration.milliseconds(5)
+        if let threshold, hasPending, threadCalls == 0,
+           let waits = blockedWaits(excluding: nil, tag: tag) {
+            let real = ContinuousClock.now
+            if let first = look.idle, first.waits == waits, first.generation == generation {
+                let idleFor = real - first.since
+                if idleFor >= threshold, idleFor >= Self.minimumPause {
+                    look.idle = nil
+                    look.pause = Self.minimumPause
+                    // Jumped: look again at once; or something changed at the last moment.
+                    return autojump(ifGeneration: generation) ? .zero : Self.minimumPause
+                }
+                nextPause = max(Self.minimumPause, min(threshold - idleFor, .milliseconds(5)))
+            } else {
+                look.idle = (real, waits, generation)
+                look.pause = Self.minimumPause
+                nextPause = max(Self.minimumPause, min(threshold, .milliseconds(5)))
+            }
+        } else if threshold != nil {
+            // Something runs: look again soon, backing off up to a millisecond.
+            look.idle = nil
+            nextPause = look.pause
+            look.pause = min(look.pause * 2, .milliseconds(1))
+        }
+        if rate > 0, let earliest = state.withLock({ $0.earliest }) {
+            nextPause = max(.zero, min(nextPause, (earliest - now) / rate))
+        }
+        return nextPause
     }
 
     /// Jumps to the earliest armed deadline if nothing changed since the look that saw every task

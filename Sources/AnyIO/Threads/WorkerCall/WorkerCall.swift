@@ -34,9 +34,10 @@ final class WorkerCall: WorkerJob {
     let state: StateLock<WorkerCallStateMachine<Waiter, FromThreadRequest, Outcome>>
     /// Every resumption of the caller goes through it (it matters only to Thread Sanitizer).
     private let handoff = ResumeHandoff()
-    /// The caller's virtual clock, if any: the call holds it (no autojump) from submission until
-    /// the closure has ended and the caller was woken, except while the closure waits for the
-    /// caller's task (`post`). Invariant: `threadCallBegan` and `threadCallEnded` alternate.
+    /// The caller's virtual clock, if any: the call holds it (no autojump) from before it took its
+    /// token (`ToThread.runSync` began the hold) until the closure has ended and the caller was
+    /// woken, except while the closure waits for the caller's task (`post`). Invariant:
+    /// `threadCallBegan` and `threadCallEnded` alternate, and `run(on:)` ends the hold once.
     private let clock: VirtualClock?
 
     /// Creates the call; the caller already holds a token of `limiter` for `borrower` (taken
@@ -61,8 +62,7 @@ final class WorkerCall: WorkerJob {
     /// meanwhile. The caller holds a token for `borrower`.
     nonisolated(nonsending) func submitAndWait(to pool: WorkerThreadPool) async throws -> any Sendable {
         try await withTaskCancellationHandler {
-            // Held until `run(on:)` has woken the caller (see `clock`).
-            clock?.threadCallBegan()
+            // The clock is held until `run(on:)` has woken the caller (see `clock`).
             pool.submit(self)
             while true {
                 let mark = WaitMark.begin(.thread)
