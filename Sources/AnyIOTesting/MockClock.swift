@@ -177,7 +177,8 @@ extension MockClock: CustomStringConvertible {
 ///
 /// Every timing of the library inside `body`, and in every task it starts (nursery children,
 /// `Task { }`; not `Task.detached`), reads `clock` (see ``MockClock``). While `body` runs, the
-/// clock's rate and autojump are driven by a helper thread, which stops before this returns. Not
+/// clock's rate and autojump are driven by the library's helper thread, which stops driving it
+/// before this returns. Not
 /// a checkpoint.
 ///
 /// The `.anyIO(clock:)` test trait does this for each test. Use this function elsewhere, for
@@ -213,7 +214,7 @@ public func withMockClock<T>(
     // The run is the task tree under the current tag (a test's), or under a new one: autojump
     // looks at these tasks only, not at everything else in the process.
     let tag = TaskTreeTag.current ?? TaskTreeTag()
-    let driver = VirtualClockDriver.start(engine, tag: tag)
+    let driver = VirtualClockDriver.shared.add(engine, tag: tag)
     let result: Result<T, any Error>
     do {
         result = .success(try await TaskTreeTag.$current.withValue(tag, operation: {
@@ -223,6 +224,6 @@ public func withMockClock<T>(
         result = .failure(error)
     }
     // The driver stops before this returns: no autojump outlives the call.
-    driver.stop()
+    VirtualClockDriver.shared.remove(driver)
     return try result.get()
 }

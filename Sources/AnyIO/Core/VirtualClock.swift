@@ -276,17 +276,17 @@ package final class VirtualClock: Sendable {
     // MARK: - Driving: rate and autojump
 
     /// The shortest pause between two looks of the driver.
-    static let minimumPause = Duration.microseconds(50)
+    static let minimumPause = Duration.microseconds(100)
 
     /// What the driver remembers between its looks (`driverStep`).
     struct DriverLook {
         /// The first look of the current idle period: when, the waits it saw, the generation.
         var idle: (since: ContinuousClock.Instant, waits: [UInt64: UInt64], generation: UInt64)?
-        /// The pause after a look that found something running; backs off up to 1 ms.
+        /// The pause after a look that found something running; backs off up to 2 ms.
         var pause = VirtualClock.minimumPause
     }
 
-    /// One look of the driver (`VirtualClockDriver`): fires what a non-zero rate made due, and
+    /// One look of the driver thread (`VirtualClockDriver`): fires what a non-zero rate made due, and
     /// autojumps when every task under `tag` (every library task when `nil`) has been blocked for
     /// the threshold of real time while no worker-thread call ran. Returns how long to wait
     /// before the next look.
@@ -300,7 +300,8 @@ package final class VirtualClock: Sendable {
         let (threshold, hasPending, threadCalls, generation, rate) = state.withLock {
             ($0.autojumpThreshold, !$0.pending.isEmpty, $0.threadCalls, $0.generation, $0.rate)
         }
-        var nextPause = Duration.milliseconds(5)
+        // Nothing to drive (frozen, no autojump): look again now and then for a change of either.
+        var nextPause = threshold == nil && rate == 0 ? Duration.milliseconds(20) : .milliseconds(5)
         if let threshold, hasPending, threadCalls == 0,
            let waits = blockedWaits(excluding: nil, tag: tag) {
             let real = ContinuousClock.now
@@ -319,10 +320,10 @@ package final class VirtualClock: Sendable {
                 nextPause = max(Self.minimumPause, min(threshold, .milliseconds(5)))
             }
         } else if threshold != nil {
-            // Something runs: look again soon, backing off up to a millisecond.
+            // Something runs: look again soon, backing off up to 2 ms.
             look.idle = nil
             nextPause = look.pause
-            look.pause = min(look.pause * 2, .milliseconds(1))
+            look.pause = min(look.pause * 2, .milliseconds(2))
         }
         if rate > 0, let earliest = state.withLock({ $0.earliest }) {
             nextPause = max(.zero, min(nextPause, (earliest - now) / rate))
