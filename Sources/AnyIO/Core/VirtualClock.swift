@@ -33,8 +33,8 @@ package final class VirtualClock: Sendable {
     enum Pending {
         /// A cancel scope's deadline (fired with `CancelScope.deadlineReached`).
         case scope(TimerEntry)
-        /// A `sleep(until:)`: `nil` until the sleeper parked (a cancellation may come first).
-        case sleeper(ParkedContinuation<Void, any Error>?)
+        /// A parked `sleep(until:)`.
+        case sleeper(ParkedContinuation<Void, any Error>)
     }
 
     struct State {
@@ -49,8 +49,10 @@ package final class VirtualClock: Sendable {
         var autojumpThreshold: Duration?
         /// Armed deadlines by id, each with its virtual deadline.
         var pending: [UInt64: (deadline: ContinuousClock.Instant, what: Pending)] = [:]
-        /// Sleepers cancelled before they parked (their id stays out of `pending`).
-        var cancelledSleepers: Set<UInt64> = []
+        /// Sleepers registered but not parked yet, by id: `true` once cancelled (they then
+        /// resume at once when they park). Invariant: a live sleeper's id is here or in
+        /// `pending`, never both; a fired or finished one is in neither.
+        var unparkedSleepers: [UInt64: Bool] = [:]
         /// The id of the next entry.
         var nextID: UInt64 = 1
         /// Worker-thread calls running now (`ToThread`): while one runs, the clock never autojumps.
@@ -171,7 +173,7 @@ package final class VirtualClock: Sendable {
         for entry in due {
             switch entry {
             case .scope(let timer): timer.scope.deadlineReached(timer)
-            case .sleeper(let continuation): continuation?.resume()
+            case .sleeper(let continuation): continuation.resume()
             }
         }
     }
@@ -213,6 +215,7 @@ package final class VirtualClock: Sendable {
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID &+= 1
+            state.unparkedSleepers[id] = false
             return id
         }
         let mark = WaitMark.begin(.virtualSleep)
@@ -221,7 +224,7 @@ package final class VirtualClock: Sendable {
                 let parked = ParkedContinuation(continuation, mark)
                 let real = realNow()
                 let outcome = state.withLock { state -> Result<Void, any Error>? in
-                    if state.cancelledSleepers.remove(id) != nil { return .failure(CancellationError()) }
+                    if state.unparkedSleepers.removeValue(forKey: id) == true { return .failure(CancellationError()) }
                     // Time may have reached the deadline since the caller looked.
                     if deadline <= state.now(real: real) { return .success(()) }
                     state.pending[id] = (deadline, .sleeper(parked))
@@ -245,9 +248,8 @@ package final class VirtualClock: Sendable {
                 state.generation &+= 1
                 return parked
             }
-            // Not parked yet (it then resumes at once when it parks), or already fired; a fired
-            // id is never parked again, so recording it is harmless (removed at most once).
-            state.cancelledSleepers.insert(id)
+            // Not parked yet: it resumes at once when it parks. Already fired: nothing to do.
+            if state.unparkedSleepers[id] != nil { state.unparkedSleepers[id] = true }
             return nil
         }
         parked?.resume(throwing: CancellationError())
