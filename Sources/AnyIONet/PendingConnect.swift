@@ -39,10 +39,14 @@ enum PendingConnect {
             orphan?.close(promise: nil)
         }
         do {
-            try await park(on: .socketConnect) { waiter in
-                storage.state.withLock { $0.waiters.park(ticket, waiter) }
-            } cancel: {
-                storage.state.withLock { $0.waiters.cancel(ticket) }
+            // Resolution and connecting run in SwiftNIO, in real time: on a virtual clock they
+            // hold it, so an autojump cannot fire a timeout around a connect in flight.
+            try await RunClock.withClockHeld {
+                try await park(on: .socketConnect) { waiter in
+                    storage.state.withLock { $0.waiters.park(ticket, waiter) }
+                } cancel: {
+                    storage.state.withLock { $0.waiters.cancel(ticket) }
+                }
             }
         } catch {
             let orphan: (any Channel)? = storage.state.withLock { state in

@@ -18,6 +18,9 @@ import Synchronization
 ///   is recorded with those tasks, and their nurseries are cancelled. Tasks started with
 ///   `Task.detached` are not seen: they do not inherit the test's task-locals.
 ///
+/// - With a `clock`, the body runs on that ``MockClock``'s virtual time (see
+///   ``withMockClock(_:isolation:_:)``). The time limit stays in real time.
+///
 /// Entering is not a checkpoint. The `.anyIO(timeLimit:)` trait (``AnyIOTestTrait``) runs every test of
 /// a suite this way; use this function where a trait does not fit.
 ///
@@ -35,7 +38,9 @@ import Synchronization
 ///
 /// - Parameters:
 ///   - name: The name that reports use for the test; defaults to the calling function.
-///   - timeLimit: How long the body may run; 20 s by default (AnyIO's own test timeout).
+///   - timeLimit: How long the body may run, in real time; 20 s by default (AnyIO's own test
+///     timeout).
+///   - clock: A virtual clock for the body, or `nil` (the default) for real time.
 ///   - isolation: The actor the body runs on; defaults to the caller's.
 ///   - sourceLocation: Where issues are reported; defaults to the call site.
 ///   - body: The test.
@@ -45,6 +50,7 @@ import Synchronization
 public func withAnyIOTest<T>(
     _ name: String = #function,
     timeLimit: Duration = .seconds(20),
+    clock: MockClock? = nil,
     isolation: isolated (any Actor)? = #isolation,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> T
@@ -64,7 +70,10 @@ public func withAnyIOTest<T>(
     let result: Result<T, any Error>
     do {
         let value = try await TaskTreeTag.$current.withValue(tag, operation: {
-            try await withCancelScope(scope, isolation: isolation) { _ in try await body() }
+            try await withCancelScope(scope, isolation: isolation) { _ in
+                guard let clock else { return try await body() }
+                return try await withMockClock(clock, isolation: isolation, body)
+            }
         }, isolation: isolation)
         watcher.cancel()
         if let stuck = stuckTree.withLock({ $0 }) {

@@ -2,6 +2,11 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AnyIO
 import AnyIOTesting
 import Testing
@@ -101,4 +106,69 @@ struct AnyIOTestingDocSnippetTests {
             }
         }
     }
+}
+
+// MockClock's doc comment.
+@Test(.anyIO(clock: .mock(autojump: .zero)))
+func givesUp() async throws {
+    await #expect(throws: TimeoutError.self) {
+        try await failAfter(.seconds(3600)) { _ -> Void in try await sleepForever() }
+    }   // in well under a second of real time
+}
+
+// MockClock's doc comment.
+@Test(.anyIO(clock: .mock()))
+func manual() async throws {
+    let clock = try #require(MockClock.current)
+    try await withNursery { nursery in
+        nursery.startSoon { try await sleep(for: .seconds(10)) }
+        try await waitAllTasksBlocked()
+        clock.advance(by: .seconds(10))    // wakes the sleeper
+    }
+}
+
+// AnyIOTestTrait.anyIO(timeLimit:clock:)'s doc comment.
+@Test(.anyIO(clock: .mock(autojump: .zero)))
+func timesOut() async throws {
+    await #expect(throws: TimeoutError.self) {
+        try await failAfter(.seconds(3600)) { _ -> Void in try await sleepForever() }
+    }
+}
+
+// Docs.docc/TestingWithVirtualTime.md.
+@Test(.anyIO(clock: .mock(autojump: .zero)))
+func givesUpAfterAnHour() async throws {
+    await #expect(throws: TimeoutError.self) {
+        try await failAfter(.seconds(3600)) { _ -> Void in try await sleepForever() }
+    }   // in well under a second of real time
+}
+
+// Docs.docc/TestingWithVirtualTime.md.
+@Test(.anyIO(clock: .mock()))
+func retriesAfterTenSeconds() async throws {
+    let clock = try #require(MockClock.current)
+    try await withNursery { nursery in
+        nursery.startSoon { try await sleep(for: .seconds(10)) }
+        try await waitAllTasksBlocked()          // the child sleeps now
+        clock.advance(by: .seconds(10))          // and wakes
+    }
+}
+
+// Docs.docc/TestingWithVirtualTime.md.
+@Test(.anyIO(clock: .mock(autojump: .zero)))
+func threadFinishesInTime() async throws {
+    try await failAfter(.seconds(1)) { _ in
+        try await ToThread.runSync { _ = usleep(200_000) }
+    }
+}
+
+// withMockClock's doc comment.
+@Test func withMockClockSnippet() async throws {
+    let clock = MockClock(autojumpThreshold: .zero)
+    try await withMockClock(clock) {
+        try await withNursery { nursery in
+            nursery.startSoon { try await sleep(for: .seconds(60)) }
+        }   // returns at once, and clock.now is a minute later
+    }
+    #expect(clock.now - MockClock.initialInstant == .seconds(60))  // (test)
 }

@@ -179,7 +179,7 @@ struct SequencerTests {
         }
     }
 
-    @Test("a moveOnAfter deadline on a waiter breaks the sequencer instead of moving on")
+    @Test("a moveOnAfter deadline on a waiter breaks the sequencer instead of moving on", .anyIO(clock: .mock(autojump: .zero)))  // virtual time: the timeout fires at once
     func deadlineBreaksSequencer() async throws {
         let sequencer = Sequencer()
         // Whether the deadline passes before or during the wait, the step is cancelled before its

@@ -12,13 +12,15 @@ import Darwin
 
 /// One armed deadline of a cancel scope.
 // @unchecked Sendable: `deadline` and `scope` are immutable; `heapIndex` is read and written
-// only while holding `DeadlineTimer.shared`'s mutex.
+// only while holding `DeadlineTimer.shared`'s mutex, or, for an entry armed on a `VirtualClock`
+// (never in the timer's heap), that clock's lock, where it holds the entry's id there.
 final class TimerEntry: @unchecked Sendable {
     /// When the entry fires.
     let deadline: ContinuousClock.Instant
     /// The scope to cancel. Strong: the scope disarms the entry when it exits, which drops it.
     let scope: CancelScope
     /// Position in the timer's heap, or -1 when not in the heap. Guarded by the timer's mutex.
+    /// On a virtual clock: the entry's id there (above 0) once armed.
     var heapIndex: Int = -1
 
     init(deadline: ContinuousClock.Instant, scope: CancelScope) {

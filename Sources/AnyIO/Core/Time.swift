@@ -4,22 +4,27 @@
 
 import Synchronization
 
-/// The current time on the clock that deadlines use (`ContinuousClock`).
+/// The current time on the clock that deadlines use: the run's clock.
+///
+/// That is `ContinuousClock.now`, unless the running code is under a virtual clock
+/// (`AnyIOTesting`'s `MockClock`, chosen per test or per task tree): then it is that clock's
+/// virtual instant. Compute deadlines from it (`currentTime() + .seconds(5)`), not from
+/// `ContinuousClock.now`, so that code runs unchanged on virtual time.
 ///
 /// - SeeAlso: AnyIO `current_time()`.
 public func currentTime() -> ContinuousClock.Instant {
-    .now
+    RunClock.now
 }
 
 /// The earliest deadline of the enclosing cancel scopes, up to the nearest shielded scope.
 ///
 /// Returns `nil` when no enclosing scope has a deadline. If the running code is already
-/// cancelled, returns an instant that is not later than now.
+/// cancelled, returns an instant that is not later than now. Instants are on the run's clock
+/// (see ``currentTime()``).
 ///
 /// - SeeAlso: AnyIO `current_effective_deadline()` (which returns `inf` where this returns `nil`).
 public func currentEffectiveDeadline() -> ContinuousClock.Instant? {
-    let now = ContinuousClock.now
-    if isCurrentlyCancelled() { return now }
+    if isCurrentlyCancelled() { return RunClock.now }
     var earliest: ContinuousClock.Instant?
     var boundary = currentBoundary()
     while let current = boundary {
@@ -31,22 +36,38 @@ public func currentEffectiveDeadline() -> ContinuousClock.Instant? {
     return earliest
 }
 
-/// Waits for `duration`. A checkpoint.
+/// Waits for `duration` on the run's clock (see ``currentTime()``). A checkpoint.
 ///
 /// - Parameter duration: How long to wait; zero or negative just checkpoints.
 /// - Throws: `CancellationError` if cancelled before or while waiting.
 /// - SeeAlso: AnyIO `sleep(delay)`.
 public func sleep(for duration: Duration) async throws {
-    try await sleep(until: .now + duration)
+    guard let clock = RunClock.current else {
+        return try await sleep(until: .now + duration, on: nil)
+    }
+    try await sleep(until: clock.now + duration, on: clock)
 }
 
-/// Waits until `deadline`. A checkpoint.
+/// Waits until `deadline` on the run's clock (see ``currentTime()``). A checkpoint.
 ///
 /// - Parameter deadline: When to return; a passed deadline just checkpoints.
 /// - Throws: `CancellationError` if cancelled before or while waiting.
 /// - SeeAlso: AnyIO `sleep_until(deadline)`.
 public func sleep(until deadline: ContinuousClock.Instant) async throws {
+    try await sleep(until: deadline, on: RunClock.current)
+}
+
+/// `sleep(until:)` on `clock` (`nil`: the continuous clock).
+private func sleep(until deadline: ContinuousClock.Instant, on clock: VirtualClock?) async throws {
     try throwIfCancelled()
+    if let clock {
+        if deadline <= clock.now {
+            await yieldSchedulePoint()
+            return
+        }
+        // The clock parks the sleeper like a primitive (it ends the mark before resuming).
+        return try await clock.sleep(until: deadline)
+    }
     if deadline <= .now {
         await yieldSchedulePoint()
         return

@@ -85,7 +85,7 @@ public func moveOnAfter<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (CancelScope) async throws -> T
 ) async throws -> T? {
-    try await withCancelScope(CancelScope(deadline: .now + delay, shield: shield), isolation: isolation, body)
+    try await withCancelScope(CancelScope(deadline: currentTime() + delay, shield: shield), isolation: isolation, body)
 }
 
 /// Runs `body` with a deadline, and moves on if the deadline cancels it.
@@ -139,7 +139,7 @@ public func failAfter<T>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (CancelScope) async throws -> T
 ) async throws -> T {
-    try await failAt(.now + delay, shield: shield, isolation: isolation, body)
+    try await failAt(currentTime() + delay, shield: shield, isolation: isolation, body)
 }
 
 /// Runs `body` with a deadline, and throws ``TimeoutError`` if it is exceeded.

@@ -35,6 +35,10 @@ import Synchronization
 /// tasks the library did not start (`Task { }`) are not watched at all, so one that is about to
 /// wake a blocked task is not waited for.
 ///
+/// On virtual time (`AnyIOTesting`'s `MockClock`), a task inside this call counts as running, so
+/// an autojump waits until it has returned (Trio's rule). A sleep on a virtual clock counts as
+/// blocked until the clock wakes it.
+///
 /// - Throws: `CancellationError` if the caller is cancelled while waiting.
 /// - SeeAlso: AnyIO `wait_all_tasks_blocked()`, Trio `trio.testing.wait_all_tasks_blocked()`.
 public func waitAllTasksBlocked() async throws {
@@ -63,6 +67,7 @@ public func waitAllTasksBlocked() async throws {
 
 /// Every library task (under roots with `tag`, or all), other than `excluded`, by id with the
 /// sequence number of its current wait; `nil` if any of them is not blocked.
+/// Also the autojump's test of "every task blocked" (`VirtualClock.drive`).
 func blockedWaits(excluding excluded: ChildTask?, tag: TaskTreeTag?) -> [UInt64: UInt64]? {
     var waits: [UInt64: UInt64] = [:]
     let now = ContinuousClock.now

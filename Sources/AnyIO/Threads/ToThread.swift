@@ -42,6 +42,11 @@ public enum ToThread {
     ///   caller throws `CancellationError` at once and the thread finishes on its own, keeping its
     ///   limiter token until it does; its result is dropped.
     /// - The closure can poll ``FromThread/checkCancelled()`` to stop early.
+    ///
+    /// Virtual time (`AnyIOTesting`'s `MockClock`): while the call waits for a token and while
+    /// the closure runs, even after an abandoning caller left, the run's clock does not autojump, so a deadline around a thread
+    /// doing real work is not reached early. (While the closure waits in ``FromThread/run(_:)``
+    /// it does not hold the clock: the task running the request is watched instead.)
     /// - If the closure ended before the cancellation arrived, the call returns its value.
     ///
     /// The closure may call ``FromThread/run(_:)`` to run async code in this call's task (its
@@ -87,6 +92,11 @@ public enum ToThread {
     ) async throws -> T {
         try throwIfCancelled()
         let limiter = limiter ?? defaultLimiter
+        // On virtual time the call holds the run's clock (no autojump) from here until its worker
+        // has ended it (`WorkerCall.run(on:)`): a wait for a token is a wait for threads doing
+        // real work too (other tests share the default limiter).
+        let clock = RunClock.current
+        clock?.threadCallBegan()
         // The token is borrowed for the call, not the task: with abandonOnCancel the task may
         // leave while the thread still holds it.
         let borrower = WorkerCallBorrowers.take()
@@ -96,12 +106,16 @@ public enum ToThread {
                 try await limiter.acquire(onBehalfOf: borrower)
             } catch {
                 WorkerCallBorrowers.giveBack(borrower)
+                clock?.threadCallEnded()
                 throw error
             }
             // The token may have come from a worker thread (see `WorkerCall.run(on:)`).
             ResumeHandoff.limiterRelease.resumed()
         }
-        let call = WorkerCall(limiter: limiter, borrower: borrower, abandonOnCancel: abandonOnCancel) { try body() }
+        // On virtual time the call holds the run's clock while the thread works (no autojump).
+        let call = WorkerCall(
+            limiter: limiter, borrower: borrower, abandonOnCancel: abandonOnCancel, clock: clock
+        ) { try body() }
         // The suspension below is the call's schedule point, so the fast path needs no yield.
         // The worker thread gives the token back, whatever happens from here on.
         let value = try await call.submitAndWait(to: pool)

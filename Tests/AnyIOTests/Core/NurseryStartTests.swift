@@ -2,6 +2,7 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+import AnyIOTesting
 import Testing
 
 @testable import AnyIO
@@ -281,7 +282,7 @@ struct NurseryStartTests {
     }
     // spec: N7
 
-    @Test("failAfter around start times out a child that never calls started")
+    @Test("failAfter around start times out a child that never calls started", .anyIO(clock: .mock(autojump: .zero)))  // virtual time: the timeout fires at once
     func failAfterAroundStartTimesOut() async throws {
         let childCancelled = TestBox(false)
         var nurseryScope: CancelScope?

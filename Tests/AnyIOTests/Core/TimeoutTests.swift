@@ -2,13 +2,16 @@
 // AnyIO for Swift: structured concurrency with AnyIO's and Trio's semantics.
 //===----------------------------------------------------------------------===//
 
+import AnyIOTesting
 import Testing
 
 @testable import AnyIO
 
-// Time is the subject here, so these tests use the real clock with generous margins:
-// short deadlines (tens of milliseconds) against multi-second upper bounds.
-@Suite("Timeouts", .timeLimit(.minutes(1)))
+// The semantics of timeouts, on virtual time (a `MockClock` that autojumps): a deadline fires
+// exactly when every task waits for it, so the tests are deterministic and take no real time.
+// Where a test needs time to pass *without* a checkpoint, it advances the clock by hand.
+// `TimeoutRealClockTests` below keeps the real clock's timer covered.
+@Suite("Timeouts", .timeLimit(.minutes(1)), .anyIO(clock: .mock(autojump: .zero)))
 struct TimeoutTests {
     static let delays: [Duration] = [.zero, .milliseconds(50)]
 
@@ -97,9 +100,7 @@ struct TimeoutTests {
             try await failAfter(.milliseconds(20)) { scope in
                 scope.cancel()
                 // Let the deadline pass without a checkpoint.
-                let clock = ContinuousClock()
-                let end = clock.now.advanced(by: .milliseconds(60))
-                while clock.now < end {}
+                try #require(MockClock.current).advance(by: .milliseconds(60))
                 try await LowLevel.checkpoint()
             }
         }
@@ -345,20 +346,17 @@ struct TimeoutTests {
 
     @Test("a deadline fires near its time and sets cancelCalled and the reason \"deadline\"")
     func deadlineFires() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = currentTime()
         let scope = CancelScope(deadline: start + .milliseconds(50))
         #expect(!scope.cancelCalled)
         let result: Void? = try await withCancelScope(scope) { _ in
             try await sleep(for: .seconds(30))
         }
-        let elapsed = start.duration(to: clock.now)
         #expect(result == nil)
         #expect(scope.cancelCalled)
         #expect(scope.cancelledCaught)
         #expect(scope.cancelReason == "deadline")
-        #expect(elapsed >= .milliseconds(40))
-        #expect(elapsed < .seconds(5))
+        #expect(currentTime() - start == .milliseconds(50))
     }
     // spec: C3, C11
 
@@ -409,7 +407,9 @@ struct TimeoutTests {
         let result: Int? = try await withCancelScope(scope) { _ in
             try await LowLevel.checkpoint()
             // Let the deadline pass without another checkpoint.
-            while ContinuousClock.now < deadline + .milliseconds(30) {}
+            let clock = try #require(MockClock.current)
+            clock.advance(by: .milliseconds(230))
+            #expect(clock.now > deadline)
             return 7
         }
         #expect(result == 7)
@@ -473,7 +473,8 @@ struct TimeoutTests {
     @Test("a shielded timeout sleeps its full time when the outer nursery is cancelled")
     func shieldedTimeoutIgnoresOuterCancel() async throws {
         var completed = false
-        let (result, elapsed) = await testTimed {
+        let start = currentTime()
+        let (result, _) = await testTimed {
             try await withNursery { nursery in
                 nursery.cancel()
                 try await moveOnAfter(.seconds(10), shield: true) { _ in
@@ -484,8 +485,50 @@ struct TimeoutTests {
         }
         #expect(throws: Never.self) { try result.get() }
         #expect(completed)
+        #expect(currentTime() - start == .milliseconds(50))
+    }
+    // anyio: tests/test_taskgroups.py::test_shielded_cancel_sleep_time (shield variant)
+}
+
+// The real clock's timer (`DeadlineTimer`) and `Task.sleep`, with generous margins: short
+// deadlines (tens of milliseconds) against multi-second upper bounds.
+@Suite("Timeouts on the real clock", .timeLimit(.minutes(1)))
+struct TimeoutRealClockTests {
+    @Test("a deadline fires near its time and sets cancelCalled and the reason \"deadline\"")
+    func deadlineFires() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let scope = CancelScope(deadline: start + .milliseconds(50))
+        let result: Void? = try await withCancelScope(scope) { _ in
+            try await sleep(for: .seconds(30))
+        }
+        let elapsed = start.duration(to: clock.now)
+        #expect(result == nil)
+        #expect(scope.cancelCalled)
+        #expect(scope.cancelledCaught)
+        #expect(scope.cancelReason == "deadline")
         #expect(elapsed >= .milliseconds(40))
         #expect(elapsed < .seconds(5))
     }
-    // anyio: tests/test_taskgroups.py::test_shielded_cancel_sleep_time (shield variant)
+    // spec: C3, C11
+
+    @Test("failAfter throws TimeoutError when its deadline passes, and a shielded sleep runs its time")
+    func failAfterAndShieldedSleep() async throws {
+        let (result, elapsed) = await testTimed {
+            try await failAfter(.milliseconds(50)) { _ -> Void in try await sleep(for: .seconds(30)) }
+        }
+        #expect(throws: TimeoutError.self) { try result.get() }
+        #expect(elapsed >= .milliseconds(40))
+        #expect(elapsed < .seconds(5))
+        let (slept, sleptFor) = await testTimed {
+            try await withNursery { nursery in
+                nursery.cancel()
+                try await moveOnAfter(.seconds(10), shield: true) { _ in try await sleep(for: .milliseconds(50)) }
+            }
+        }
+        #expect(throws: Never.self) { try slept.get() }
+        #expect(sleptFor >= .milliseconds(40))
+        #expect(sleptFor < .seconds(5))
+    }
+    // anyio: tests/test_taskgroups.py::test_fail_after, test_shielded_cancel_sleep_time
 }

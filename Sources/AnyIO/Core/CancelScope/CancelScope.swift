@@ -60,12 +60,17 @@ public final class CancelScope: Sendable {
     /// threads reach an entered scope only through a lock taken after entry (a nursery's or a
     /// task's). So it is read without a lock, which keeps checkpoints lock-free.
     nonisolated(unsafe) private var entry: Entry?
+    /// The clock the scope's deadline is on: the run's clock of the task that entered it (`nil`:
+    /// the continuous clock and `DeadlineTimer`). Written once, at entry, and read only while
+    /// holding `state`'s lock. Invariant: every timer entry of the scope is armed on this clock.
+    nonisolated(unsafe) private var clock: VirtualClock?
 
     /// Creates a cancel scope that is not entered yet.
     ///
     /// - Parameters:
-    ///   - deadline: When the scope cancels itself, on `ContinuousClock`; `nil` for none. A
-    ///     deadline that has passed when the scope is entered cancels it on entry.
+    ///   - deadline: When the scope cancels itself, on the run's clock (``currentTime()``: the
+    ///     continuous clock unless a virtual clock is in use); `nil` for none. A deadline that has
+    ///     passed when the scope is entered cancels it on entry.
     ///   - shield: Whether the scope ignores cancellation from outside: enclosing scopes and native
     ///     cancellation of the task. Its own ``cancel(reason:)`` and deadline still apply.
     /// - SeeAlso: AnyIO `CancelScope(deadline=..., shield=...)`.
@@ -91,17 +96,19 @@ public final class CancelScope: Sendable {
     /// The instant at which the scope cancels itself, or `nil` for none.
     ///
     /// Setting it while the scope is entered takes effect at once: a deadline in the past cancels
-    /// the scope now.
+    /// the scope now. The instant is on the clock of the run that entered the scope (see
+    /// ``currentTime()``).
     ///
     /// - SeeAlso: AnyIO `CancelScope.deadline` (`inf` where this is `nil`).
     public var deadline: ContinuousClock.Instant? {
         get { state.withLock { $0.deadline } }
         set {
-            let now = ContinuousClock.now
             state.withLock { state in
+                // The clock's lock is a leaf, so its `now` may be read under the scope's lock.
+                let now = clock?.now ?? ContinuousClock.now
                 let (change, walk) = state.setDeadline(newValue, now: now)
-                apply(change, &state)
-                return startWalk(walk)
+                let late = apply(change, &state)
+                return startWalk(walk ?? late)
             }?.run()
         }
     }
@@ -152,13 +159,31 @@ public final class CancelScope: Sendable {
         return walk
     }
 
-    /// Disarms and arms the deadline timer as the state machine asked.
-    private func apply(_ change: Machine.TimerChange, _ state: inout Machine) {
-        if let entry = change.disarm { DeadlineTimer.shared.disarm(entry) }
-        if let deadline = change.arm {
-            let entry = TimerEntry(deadline: deadline, scope: self)
-            state.timerArmed(entry)
+    /// Disarms and arms the deadline timer (or the virtual clock) as the state machine asked.
+    ///
+    /// Returns the walk of a deadline that a virtual clock had already reached when it was armed
+    /// (its time moved between the state machine's `now` and the arming): fired here, at once.
+    /// The caller starts it with the event's own walk; at most one of the two is non-nil, since
+    /// a walk is returned only on the edge to effectively cancelled.
+    private func apply(_ change: Machine.TimerChange, _ state: inout Machine) -> Machine.Walk? {
+        if let entry = change.disarm { disarm(entry) }
+        guard let deadline = change.arm else { return nil }
+        let entry = TimerEntry(deadline: deadline, scope: self)
+        state.timerArmed(entry)
+        guard let clock else {
             DeadlineTimer.shared.arm(entry)
+            return nil
+        }
+        if clock.arm(entry) { return nil }
+        return state.deadlineFired(entry)
+    }
+
+    /// Disarms `entry` on the scope's clock (lock held by the caller).
+    private func disarm(_ entry: TimerEntry) {
+        if let clock {
+            clock.disarm(entry)
+        } else {
+            DeadlineTimer.shared.disarm(entry)
         }
     }
 
@@ -172,6 +197,8 @@ public final class CancelScope: Sendable {
     /// task cannot be cancelled. A cancellation that reached the caller first was recorded as
     /// `outerCancelled` and takes effect here.
     func bodyTaskStarted(enclosing: (any CancelBoundary)?, root: LogicalTask?) {
+        // The body task inherited the caller's task-locals: the run's clock of the entering task.
+        let runClock = RunClock.current
         withUnsafeCurrentTask { current in
             guard let current else { return }
             let reference = BodyTaskReference(current)
@@ -179,8 +206,13 @@ public final class CancelScope: Sendable {
                 fatalError("AnyIO: internal error: an outermost cancel scope was entered without its task")
             }
             let (walk, child) = state.withLock { state -> (Machine.Walk?, ChildTask?) in
-                guard let (change, walk) = state.enter(bodyTask: reference, now: ContinuousClock.now) else {
+                guard state.phase == .idle else {
                     fatalError("AnyIO: a CancelScope can be entered only once; create a new CancelScope for each withCancelScope call")
+                }
+                // The only write of `clock` (see its invariant), before anything is armed.
+                clock = runClock
+                guard let (change, walk) = state.enter(bodyTask: reference, now: runClock?.now ?? ContinuousClock.now) else {
+                    fatalError("AnyIO: internal error: an idle CancelScope refused entry")
                 }
                 // The only write of `entry` (see its invariant).
                 entry = Entry(
@@ -188,8 +220,8 @@ public final class CancelScope: Sendable {
                     rootTask: enclosing.map { $0.rootTask } ?? logicalTask.foreignReference
                 )
                 bodyTaskIdentity.store(TaskIdentity(current).bits, ordering: .relaxed)
-                apply(change, &state)
-                return (startWalk(walk), logicalTask.child)
+                let late = apply(change, &state)
+                return (startWalk(walk ?? late), logicalTask.child)
             }
             walk?.run()
             // For the task tree: the library task's innermost scope is this one now.
@@ -222,8 +254,8 @@ public final class CancelScope: Sendable {
         let caught = state.withLock { state in
             // `bodyTask` is kept: it keeps the task's identity from being reused while the
             // scope lives (see `TaskIdentity`); the exited phase stops every later walk.
-            let (caught, disarm) = state.exit(bodyThrewCancellation: bodyThrewCancellation, enclosingCancelled: enclosingCancelled)
-            if let disarm { DeadlineTimer.shared.disarm(disarm) }
+            let (caught, entry) = state.exit(bodyThrewCancellation: bodyThrewCancellation, enclosingCancelled: enclosingCancelled)
+            if let entry { disarm(entry) }
             return caught
         }
         // For the task tree: the library task is back in the scope that enclosed this one.
@@ -250,10 +282,11 @@ public final class CancelScope: Sendable {
         return false
     }
 
-    /// Whether the deadline has passed (for `failAfter`'s TimeoutError).
+    /// Whether the deadline has passed on the scope's clock (for `failAfter`'s TimeoutError).
     var deadlineHasPassed: Bool {
-        guard let deadline = state.withLock({ $0.deadline }) else { return false }
-        return deadline <= .now
+        let (deadline, clock) = state.withLock { ($0.deadline, self.clock) }
+        guard let deadline else { return false }
+        return deadline <= clock?.now ?? ContinuousClock.now
     }
 }
 
@@ -285,7 +318,7 @@ extension CancelScope: CancelBoundary {
 extension CancelScope: CustomStringConvertible {
     /// A summary for logs: whether it is cancelled and why, its deadline and shield.
     public var description: String {
-        let s = state.withLock { $0 }
+        let (s, clock) = state.withLock { ($0, self.clock) }
         var parts: [String] = []
         if s.cancelCalled {
             parts.append(s.reason.map { "cancelled (\($0))" } ?? "cancelled")
@@ -293,7 +326,7 @@ extension CancelScope: CustomStringConvertible {
             parts.append("cancelled from outside")
         }
         if let deadline = s.deadline {
-            let remaining = deadline - .now
+            let remaining = deadline - (clock?.now ?? ContinuousClock.now)
             parts.append("deadline in \(remaining)")
         }
         if s.shield { parts.append("shielded") }

@@ -122,10 +122,11 @@ final class ChildTask: NurseryMember, @unchecked Sendable {
     /// No lock may be held here: creating a task and pushing a task-local take the runtime's
     /// per-task status lock, which task cancellation holds while it runs our cancellation handlers
     /// (that inversion deadlocked `start` against a cancelled caller).
-    func launch(_ operation: sending @escaping () async -> Void) {
+    @discardableResult
+    func launch(_ operation: sending @escaping () async -> Void) -> Task<Void, Never> {
         // UnsafeTransfer: `operation` was sent to us and is handed to exactly one new task.
         let transfer = UnsafeTransfer(operation)
-        _ = TaskContext.$boundary.withValue(self) {
+        return TaskContext.$boundary.withValue(self) {
             Task(operation: transfer.value)
         }
     }

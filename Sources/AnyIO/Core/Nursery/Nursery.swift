@@ -63,13 +63,29 @@ public final class Nursery: Sendable {
         line: UInt = #line,
         _ body: sending @escaping () async throws -> T
     ) -> TaskHandle<T> {
+        startSoonInTask(taskName: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line), body).handle
+    }
+
+    /// `startSoon`, also returning the Swift task that runs the child. Awaiting its `value`
+    /// guarantees that the task has ended and released `body` (`AnyIOTesting` runs a test's
+    /// non-escaping body as a library task with `withoutActuallyEscaping` this way, so that a
+    /// virtual clock's autojump watches it).
+    package func startSoonInTask<T: Sendable>(
+        name: String,
+        _ body: sending @escaping () async throws -> T
+    ) -> (handle: TaskHandle<T>, task: Task<Void, Never>) {
+        startSoonInTask(taskName: .given(name), body)
+    }
+
+    /// `startSoon` with a `TaskName`, returning the Swift task too.
+    private func startSoonInTask<T: Sendable>(
+        taskName name: TaskName,
+        _ body: sending @escaping () async throws -> T
+    ) -> (handle: TaskHandle<T>, task: Task<Void, Never>) {
         let storage = self.storage
-        let child = ChildTask(
-            name: name.map(TaskName.given) ?? .callSite(fileID: fileID, line: line),
-            nurseryScope: storage.scope
-        )
+        let child = ChildTask(name: name, nurseryScope: storage.scope)
         storage.admitMember(child)
-        child.launch {
+        let task = child.launch {
             child.begin()
             do {
                 let value = try await body()
@@ -80,7 +96,7 @@ public final class Nursery: Sendable {
             }
             storage.childExited(child)
         }
-        return TaskHandle(child: child)
+        return (TaskHandle(child: child), task)
     }
 
     /// Starts `body` as a child task and waits until it reports readiness with

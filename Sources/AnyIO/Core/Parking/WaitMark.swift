@@ -13,6 +13,9 @@ package enum WaitKind: UInt8, Sendable {
     case thread, portalHost
     case taskValue, nurseryChildren, start
     case sleep, sleepForever
+    /// A sleep on a virtual clock: the clock wakes it (ending the mark first), so it has no
+    /// real-time deadline after which it would count as running.
+    case virtualSleep
     case byteStreamReceive, byteStreamSend
     case signal
     case socketReceive, socketSend, socketAccept, socketConnect
@@ -37,6 +40,7 @@ package enum WaitKind: UInt8, Sendable {
         case .start: return "Nursery.start (waiting for started())"
         case .sleep: return "sleep(until:)"
         case .sleepForever: return "sleepForever()"
+        case .virtualSleep: return "sleep(until:) on a MockClock"
         case .byteStreamReceive: return "ByteReceiveStream.receive(maxBytes:)"
         case .byteStreamSend: return "ByteSendStream.send(_:)"
         case .signal: return "withSignalReceiver (waiting for a signal)"

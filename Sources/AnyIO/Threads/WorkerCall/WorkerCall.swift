@@ -34,6 +34,11 @@ final class WorkerCall: WorkerJob {
     let state: StateLock<WorkerCallStateMachine<Waiter, FromThreadRequest, Outcome>>
     /// Every resumption of the caller goes through it (it matters only to Thread Sanitizer).
     private let handoff = ResumeHandoff()
+    /// The caller's virtual clock, if any: the call holds it (no autojump) from before it took its
+    /// token (`ToThread.runSync` began the hold) until the closure has ended and the caller was
+    /// woken, except while the closure waits for the caller's task (`post`). Invariant:
+    /// `threadCallBegan` and `threadCallEnded` alternate, and `run(on:)` ends the hold once.
+    private let clock: VirtualClock?
 
     /// Creates the call; the caller already holds a token of `limiter` for `borrower` (taken
     /// from `WorkerCallBorrowers`, and given back there by the worker with the token).
@@ -41,9 +46,11 @@ final class WorkerCall: WorkerJob {
         limiter: CapacityLimiter,
         borrower: CapacityLimiter.Borrower,
         abandonOnCancel: Bool,
+        clock: VirtualClock? = nil,
         body: @escaping @Sendable () throws -> any Sendable
     ) {
         self.body = body
+        self.clock = clock
         self.limiter = limiter
         self.borrower = borrower
         state = StateLock(WorkerCallStateMachine(abandonOnCancel: abandonOnCancel))
@@ -55,6 +62,7 @@ final class WorkerCall: WorkerJob {
     /// meanwhile. The caller holds a token for `borrower`.
     nonisolated(nonsending) func submitAndWait(to pool: WorkerThreadPool) async throws -> any Sendable {
         try await withTaskCancellationHandler {
+            // The clock is held until `run(on:)` has woken the caller (see `clock`).
             pool.submit(self)
             while true {
                 let mark = WaitMark.begin(.thread)
@@ -121,6 +129,9 @@ final class WorkerCall: WorkerJob {
         if case .resume(let waiter, let wake) = action {
             handoff.resume(waiter, returning: wake)
         }
+        // After the wake-up, which ended the caller's wait mark: the caller now counts as
+        // running, so an autojump cannot slip in between the closure's end and its return.
+        clock?.threadCallEnded()
     }
 
     /// Whether the caller's task was cancelled (for `FromThread.checkCancelled()`).
@@ -136,6 +147,10 @@ final class WorkerCall: WorkerJob {
         case .resume(let waiter, let wake):
             handoff.resume(waiter, returning: wake)
         }
+        // The thread does no work while the caller's task runs the request: the task tree sees
+        // that task, so the call stops holding the virtual clock meanwhile.
+        clock?.threadCallEnded()
+        defer { clock?.threadCallBegan() }
         return request.waitForReply()
     }
 }
