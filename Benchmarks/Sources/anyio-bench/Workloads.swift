@@ -35,6 +35,7 @@ let workloads: [String: Workload] = [
     "buffered-lines": benchBufferedLines,
     "fairness": benchFairness,
     "process-run": benchProcessRun,
+    "process-run:subprocess": benchProcessRunSubprocess,
 ]
 
 /// `anyio-bench echo-server` (and "tcp-echo" in `list`) once non-nil. Not implemented yet: the

@@ -11,20 +11,25 @@ extension UtilitiesTests {
     struct AsCompletedTests {
         @Test("results come in completion order")
         func ordering() async throws {
-            // Chained events make the operations complete in the order 2, 3, 1.
+            // The operations complete in the order 2, 3, 1: each result, once delivered, releases
+            // the next operation. (Releasing it from inside the previous operation, as AnyIO's
+            // single-threaded test can, races here: the released operation may run on the other
+            // thread and deliver before the one that released it has returned.)
             let events: [Int: Event] = [1: Event(), 2: Event(), 3: Event()]
-            let triggers: [Int: Event] = [2: events[3]!, 3: events[1]!]
+            let next: [Int: Int] = [2: 3, 3: 1]
             events[2]!.set()
             let operations: [@Sendable () async throws -> Int] = (1...3).map { value in
                 {
                     try await events[value]!.wait()
-                    triggers[value]?.set()
                     return value
                 }
             }
             let results = try await asCompleted(operations) { results in
                 var collected: [Int] = []
-                for try await result in results { collected.append(result) }
+                for try await result in results {
+                    collected.append(result)
+                    if let following = next[result] { events[following]!.set() }
+                }
                 return collected
             }
             #expect(results == [2, 3, 1])
