@@ -88,13 +88,8 @@ public final class ResourceGuard: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: () async throws -> T
     ) async throws -> T {
-        let entered = isGuarded.withLock { isGuarded in
-            if isGuarded { return false }
-            isGuarded = true
-            return true
-        }
-        guard entered else { throw BusyResourceError(action: action) }
-        defer { isGuarded.withLock { $0 = false } }
+        try enter()
+        defer { leave() }
         return try await body()
     }
 
