@@ -82,7 +82,7 @@ struct ProcessTeardownTests {
         // anyio: tests/test_subprocesses.py::test_process_aexit_cancellation_doesnt_orphan_process
         // anyio: tests/test_subprocesses.py::test_process_aexit_cancellation_closes_standard_streams
         try await withChildCheck {
-            let process = try await openProcess(["sleep", "1"], terminationGracePeriod: .seconds(2))
+            let process = try await openProcess(["sleep", "100"], terminationGracePeriod: .seconds(2))
             try await withCancelScope { scope in
                 try await process.executeThenClose { _ in scope.cancel() }
             }
